@@ -221,6 +221,11 @@ export class MvccStore implements Backend {
     return this.#maintenance;
   }
 
+  /** Transactions committed and commands applied since open (for metrics and tests). */
+  get commitStats(): { batches: number; commands: number } {
+    return { ...this.#log.stats };
+  }
+
   /** Number of watchers receiving live events (for metrics and tests). */
   get liveWatchers(): number {
     return this.#hub.watcherCount;

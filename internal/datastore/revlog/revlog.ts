@@ -44,6 +44,8 @@ export class RevLog {
   #head: number;
   #compactRevision: number;
   #closed = false;
+  /** Committed transactions and the commands in them, since open. */
+  readonly stats = { batches: 0, commands: 0 };
 
   private constructor(file: string, db: SqliteDatabase) {
     this.file = file;
@@ -98,6 +100,8 @@ export class RevLog {
     });
     try {
       const outcomes = run.immediate();
+      this.stats.batches += 1;
+      this.stats.commands += commands.length;
       this.#head = this.#applier.head;
       this.#compactRevision = this.#meta('compact_revision');
       return outcomes;

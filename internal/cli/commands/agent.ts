@@ -1,0 +1,67 @@
+/** `skiff agent`: flag table and action of the worker node command. */
+import { defineCommand, type Invocation } from '../command.ts';
+import { boolFlag, choiceFlag, defineFlags, stringFlag } from '../flag.ts';
+import { notAvailable } from '../not-available.ts';
+import { serverUrl } from '../validate.ts';
+import { UsageError } from '../usage-error.ts';
+import { configFlags, dataDirFlags, logLevelFlags, nodeNameFlags } from './common-flags.ts';
+
+/** Service proxy implementations an agent can program. */
+export const proxyModes = ['iptables', 'ipvs'] as const;
+
+/** Flags of `skiff agent` (and of `skiff agent join`). */
+export const agentFlags = {
+  ...configFlags,
+  ...defineFlags({
+    server: stringFlag({
+      default: '',
+      example: 'https://192.0.2.10:6443',
+      help: 'URL of a skiff server to join',
+      check: serverUrl,
+    }),
+    token: stringFlag({ default: '', example: 'TOKEN', help: "join token from 'skiff token create'" }),
+  }),
+  ...dataDirFlags,
+  ...nodeNameFlags,
+  ...defineFlags({
+    'proxy-mode': choiceFlag(proxyModes, { default: 'iptables', help: 'how Service traffic is routed' }),
+    cleanup: boolFlag({
+      help: "on stop, remove this node's containers, Service rules and routes instead of leaving them running",
+    }),
+  }),
+  ...logLevelFlags,
+};
+
+const join = defineCommand({
+  name: 'join',
+  summary: 'join a cluster with a token (the server comes from the token or --server)',
+  flags: agentFlags,
+  args: [{ name: 'token', required: true }],
+  readsConfig: true,
+  action: notAvailable,
+});
+
+async function runAgent(invocation: Invocation<typeof agentFlags>): Promise<number> {
+  const { settings, command } = invocation;
+  if (settings.server === '' || settings.token === '') {
+    const missing = settings.server === '' ? '--server' : '--token';
+    throw new UsageError(
+      `"${command}" needs ${missing} (or SKIFF_${missing.slice(2).toUpperCase()}); ` +
+        `e.g. '${command} --server https://192.0.2.10:6443 --token TOKEN', or use 'skiff agent join <token>'`,
+    );
+  }
+  return notAvailable(invocation);
+}
+
+/** `skiff agent`. */
+export const agentCommand = defineCommand({
+  name: 'agent',
+  summary: 'run a worker node that joins a cluster',
+  description:
+    'Runs the kubelet (Docker), Service proxy, DNS and pod network of this machine for the cluster\n' +
+    "at --server, authenticating with --token. Running containers survive restarts of the agent.",
+  flags: agentFlags,
+  readsConfig: true,
+  subcommands: [join],
+  action: runAgent,
+});

@@ -1,0 +1,28 @@
+/** `skiff image`: side-load container images for air-gapped machines. */
+import { defineCommand } from '../command.ts';
+import { defineFlags } from '../flag.ts';
+import { notAvailable } from '../not-available.ts';
+import { configFlags, dataDirFlags } from './common-flags.ts';
+
+/** Flags of the image subcommands. */
+export const imageFlags = { ...configFlags, ...dataDirFlags };
+
+/** `skiff image`. */
+export const imageCommand = defineCommand({
+  name: 'image',
+  summary: "import images from 'docker save' tarballs",
+  description: 'The agent also imports every tarball dropped in <data-dir>/agent/images/.',
+  flags: defineFlags({}),
+  subcommandRequired: true,
+  subcommands: [
+    defineCommand({
+      name: 'import',
+      summary: "load one or more 'docker save' tarballs into this machine's Docker",
+      flags: imageFlags,
+      args: [{ name: 'file.tar', required: true, variadic: true }],
+      readsConfig: true,
+      action: notAvailable,
+    }),
+  ],
+  action: notAvailable,
+});

@@ -1,0 +1,73 @@
+/** `skiff server`: flag table and action of the control plane command. */
+import { defineCommand } from '../command.ts';
+import { boolFlag, defineFlags, durationFlag, intFlag, listFlag, stringFlag } from '../flag.ts';
+import { cidr, dnsName, hostOrIp, ipAddress, nonEmpty, nonNegative, port, positive } from '../validate.ts';
+import { notAvailable } from '../not-available.ts';
+import { configFlags, dataDirFlags, logLevelFlags, nodeNameFlags } from './common-flags.ts';
+
+/** Flags of `skiff server` (and of `skiff server join`). */
+export const serverFlags = {
+  ...configFlags,
+  ...dataDirFlags,
+  ...defineFlags({
+    'write-kubeconfig': stringFlag({
+      default: '/etc/skiff/skiff.yaml',
+      help: 'where to write the admin kubeconfig (mode 0600)',
+      check: nonEmpty,
+    }),
+    'tls-san': listFlag({
+      default: [],
+      example: 'skiff.example.com',
+      help: 'extra DNS name or IP for the API server certificate (repeatable, or comma-separated)',
+      check: hostOrIp,
+    }),
+    'bind-address': stringFlag({
+      default: '0.0.0.0',
+      help: 'address the API server listens on',
+      check: ipAddress,
+    }),
+    'https-listen-port': intFlag({ default: 6443, help: 'HTTPS port of the API server and agent join', check: port }),
+    'cluster-cidr': stringFlag({ default: '10.42.0.0/16', help: 'pod network; each node gets a /24 of it', check: cidr }),
+    'service-cidr': stringFlag({ default: '10.43.0.0/16', help: 'network for Service cluster IPs', check: cidr }),
+    'cluster-dns': stringFlag({ default: '10.43.0.10', help: 'cluster IP of the DNS service', check: ipAddress }),
+    'cluster-domain': stringFlag({ default: 'cluster.local', help: 'DNS domain of the cluster', check: dnsName }),
+  }),
+  ...nodeNameFlags,
+  ...defineFlags({
+    'disable-agent': boolFlag({ help: 'run only the control plane, no embedded agent on this machine' }),
+    'cluster-init': boolFlag({ help: 'start a new HA control plane that other servers can join' }),
+    'datastore-compact-interval': durationFlag({
+      default: '5m',
+      help: 'how often the datastore drops old revisions',
+      check: nonNegative,
+    }),
+    'datastore-compact-window': intFlag({
+      default: 1000,
+      help: 'number of most recent revisions compaction always keeps',
+      check: positive,
+    }),
+  }),
+  ...logLevelFlags,
+};
+
+const join = defineCommand({
+  name: 'join',
+  summary: 'join an existing HA control plane as another server (Raft voter)',
+  flags: serverFlags,
+  args: [{ name: 'token', required: true }],
+  readsConfig: true,
+  action: notAvailable,
+});
+
+/** `skiff server`. */
+export const serverCommand = defineCommand({
+  name: 'server',
+  summary: 'run the control plane, plus an embedded agent unless --disable-agent',
+  description:
+    'Runs the API server, datastore, scheduler and controllers on this machine, writes the admin\n' +
+    'kubeconfig and a join token, and (unless --disable-agent) runs an agent here too.',
+  flags: serverFlags,
+  readsConfig: true,
+  subcommands: [join],
+  action: notAvailable,
+});
