@@ -54,7 +54,7 @@ export function materializeAddon(bytes: Uint8Array, dir: string, stem: string): 
     writeFileSync(temp, bytes, { mode: 0o755, flag: 'wx' });
     renameSync(temp, file);
   } catch (error) {
-    rmSync(temp, { force: true });
+    removeQuietly(temp);
     throw new NativeAddonError(`cannot write the embedded ${stem} addon to cache directory ${dir} (${errorText(error)}); ${fix}`);
   }
   return file;
@@ -71,6 +71,14 @@ export function loadAddon(file: string, dir: string): object {
     throw new NativeAddonError(`cannot load the embedded addon ${file}: ${cause}; ${fix}`);
   }
   return module.exports;
+}
+
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // The write already failed; that error is the one to report.
+  }
 }
 
 function sha256(bytes: Uint8Array): string {
