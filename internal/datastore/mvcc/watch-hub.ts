@@ -50,6 +50,11 @@ export class WatchHub {
 
   /** Reads rows committed since the last call and hands them to the live watchers. */
   notify(): void {
+    if (this.#live.size === 0) {
+      // Nobody to hand rows to; watchers that start later replay from the log.
+      this.#delivered = this.#log.head;
+      return;
+    }
     while (!this.#closed && this.#delivered < this.#log.head) {
       const events = this.#log.readEvents(this.#delivered, this.#log.head, null, this.limits.pageSize);
       const last = events.at(-1);
@@ -58,7 +63,6 @@ export class WatchHub {
         break;
       }
       this.#delivered = last.kv.modRevision;
-      if (this.#live.size === 0) continue;
       const keys = events.map((event) => encodeKey(event.kv.key));
       for (const stream of this.#live) stream.offer(events, keys);
     }

@@ -1,0 +1,22 @@
+/**
+ * Benchmark entry: `npm run bench -- <name>` (no name: all of them). Every figure is
+ * printed as a `name=value` line, next to a baseline measured in the same run.
+ */
+import { requirePinnedNode } from '../build/runtime.ts';
+
+requirePinnedNode('npm run bench');
+
+const benches: Record<string, () => Promise<void>> = {
+  store: async () => (await import('./store.ts')).runStoreBench(),
+};
+
+const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+const names = requested.length > 0 ? requested : Object.keys(benches);
+for (const name of names) {
+  const bench = benches[name];
+  if (bench === undefined) {
+    process.stderr.write(`bench: unknown benchmark ${JSON.stringify(name)}; choose one of: ${Object.keys(benches).join(', ')}\n`);
+    process.exit(2);
+  }
+}
+for (const name of names) await benches[name]?.();
