@@ -454,6 +454,8 @@ export function runBackendCases(name: string, factory: BackendFactory): void {
       await store.revokeLease(lease.id);
       assert.deepEqual((await store.range({ prefix: '/l/' })).kvs.map((kv) => kv.key), ['/l/b']);
       await assert.rejects(store.revokeLease(lease.id), LeaseNotFoundError);
+      const next = await store.grantLease(3600);
+      assert.notEqual(next.id, lease.id, 'a revoked lease id must not be handed out again');
     });
 
     it('leases survive a restart and still expire', async (t) => {

@@ -22,7 +22,6 @@ export class Applier {
   readonly #getMeta: Statement<[string], { value: number }>;
   readonly #setMeta: Statement<[number, string]>;
   readonly #leaseById: Statement<[number], { id: number; ttl_seconds: number; expires_at: number }>;
-  readonly #maxLeaseId: Statement<[], { id: number | null }>;
   readonly #insertLease: Statement<[number, number, number]>;
   readonly #updateLease: Statement<[number, number]>;
   readonly #deleteLease: Statement<[number]>;
@@ -45,7 +44,6 @@ export class Applier {
     this.#getMeta = db.prepare(`SELECT value FROM meta WHERE name = ?`);
     this.#setMeta = db.prepare(`UPDATE meta SET value = ? WHERE name = ?`);
     this.#leaseById = db.prepare(`SELECT id, ttl_seconds, expires_at FROM lease WHERE id = ?`);
-    this.#maxLeaseId = db.prepare(`SELECT max(id) AS id FROM lease`);
     this.#insertLease = db.prepare(`INSERT INTO lease (id, ttl_seconds, expires_at) VALUES (?, ?, ?)`);
     this.#updateLease = db.prepare(`UPDATE lease SET expires_at = ? WHERE id = ?`);
     this.#deleteLease = db.prepare(`DELETE FROM lease WHERE id = ?`);
@@ -185,7 +183,9 @@ export class Applier {
     if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds <= 0) {
       throw new InvalidArgumentError(`Cannot grant a lease with TTL ${ttlSeconds}: it must be a positive number of seconds`);
     }
-    const id = (this.#maxLeaseId.get()?.id ?? 0) + 1;
+    // Ids come from a counter that never goes back, so a revoked lease's id is never reused.
+    const id = (this.#getMeta.get('last_lease')?.value ?? 0) + 1;
+    this.#setMeta.run(id, 'last_lease');
     const expiresAt = now + ttlSeconds * 1000;
     this.#insertLease.run(id, ttlSeconds, expiresAt);
     return { id, ttlSeconds, expiresAt };

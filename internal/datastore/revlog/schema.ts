@@ -38,7 +38,7 @@ CREATE TABLE meta (
   name TEXT PRIMARY KEY,
   value INTEGER NOT NULL
 ) WITHOUT ROWID;
-INSERT INTO meta (name, value) VALUES ('compact_revision', 0), ('swept_revision', 0);
+INSERT INTO meta (name, value) VALUES ('compact_revision', 0), ('swept_revision', 0), ('last_lease', 0);
 `;
 
 const sqliteMagic = Buffer.from('SQLite format 3\0', 'latin1');
