@@ -77,6 +77,13 @@ test('an unwritable cache directory fails with one line naming it and SKIFF_CACH
   });
 });
 
+test('a cache directory that cannot be created fails promptly instead of retrying forever', () => {
+  assert.throws(() => materializeAddon(new Uint8Array([1]), '/proc/skiff-cache/nested', 'better_sqlite3'), {
+    name: 'NativeAddonError',
+    message: /^cannot write the embedded better_sqlite3 addon to cache directory \/proc\/skiff-cache\/nested \(ENOENT: /,
+  });
+});
+
 test('the unpacked better-sqlite3 addon loads and serves as its native binding', () => {
   const cache = join(dir, 'load');
   const file = materializeAddon(readFileSync(prebuild), cache, 'better_sqlite3');

@@ -4,9 +4,9 @@
  * that carries a hash of the content, and loaded from there.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** The addon could not be written or loaded; the message is one line with the fix. */
 export class NativeAddonError extends Error {
@@ -50,7 +50,7 @@ export function materializeAddon(bytes: Uint8Array, dir: string, stem: string): 
   }
   const temp = join(dir, `.${stem}-${hash}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeDirs(dir);
     writeFileSync(temp, bytes, { mode: 0o755, flag: 'wx' });
     renameSync(temp, file);
   } catch (error) {
@@ -71,6 +71,18 @@ export function loadAddon(file: string, dir: string): object {
     throw new NativeAddonError(`cannot load the embedded addon ${file}: ${cause}; ${fix}`);
   }
   return module.exports;
+}
+
+// mkdirSync's recursive mode spins forever where mkdir answers ENOENT under an existing
+// parent (e.g. SKIFF_CACHE_DIR=/proc/x), so the parents are made one by one.
+function makeDirs(dir: string): void {
+  const parent = dirname(dir);
+  if (parent !== dir && !existsSync(parent)) makeDirs(parent);
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 }
 
 function removeQuietly(path: string): void {
