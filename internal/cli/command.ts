@@ -97,7 +97,8 @@ export function defineCommand<F extends FlagTable>(spec: CommandSpec<F>): Comman
     passThrough: spec.passThrough ?? false,
     async run(rest, call) {
       if (spec.passThrough === true) {
-        return spec.action({ command: call.command, settings: resolveSettings(spec.flags, { argv: emptyArgv, env: call.io.env, command: call.command }), args: rest, io: call.io });
+        const settings = resolveSettings(spec.flags, { argv: emptyArgv, env: call.io.env, command: call.command });
+        return spec.action({ command: call.command, settings, args: rest, io: call.io });
       }
       const argv = parseArgv(rest, spec.flags, call.command);
       checkPositionals(argv.positionals, args, call.command);
@@ -109,7 +110,8 @@ export function defineCommand<F extends FlagTable>(spec: CommandSpec<F>): Comman
         config = { path, values: readConfigFile(path, source) };
         checkConfigKeys(config, call.configKeys, call.command);
       }
-      const settings = resolveSettings(spec.flags, { argv, env: call.io.env, command: call.command, ...(config === undefined ? {} : { config }) });
+      const sources = { argv, env: call.io.env, command: call.command, ...(config === undefined ? {} : { config }) };
+      const settings = resolveSettings(spec.flags, sources);
       return spec.action({ command: call.command, settings, args: argv.positionals, io: call.io });
     },
   };
