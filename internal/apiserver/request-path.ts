@@ -1,0 +1,30 @@
+/** Parses resource URLs: /api/v1/... and /apis/<group>/<version>/... */
+import { findResource, type ResourceType } from '../api/resources.ts';
+
+export interface ResourcePath {
+  type: ResourceType;
+  namespace: string | null;
+  name: string | null;
+  subresource: string | null;
+}
+
+/**
+ * `segments` are the parts after /api/v1 or /apis/<group>/<version>. Returns null when
+ * they name no served resource.
+ */
+export function parseResourcePath(group: string, version: string, segments: string[]): ResourcePath | null {
+  const [first, second, third, fourth, fifth, ...rest] = segments.map((s) => decodeURIComponent(s));
+  if (first === undefined || rest.length > 0) return null;
+  if (first === 'namespaces' && second !== undefined && third !== undefined) {
+    const type = findResource(group, version, third);
+    if (type !== undefined && type.namespaced) {
+      return { type, namespace: second, name: fourth ?? null, subresource: fifth ?? null };
+    }
+  }
+  if (fifth !== undefined) return null;
+  const type = findResource(group, version, first);
+  if (type === undefined || (third !== undefined && fourth !== undefined)) return null;
+  // A namespaced resource at the top level is a list or watch across all namespaces.
+  if (type.namespaced && second !== undefined) return null;
+  return { type, namespace: null, name: second ?? null, subresource: third ?? null };
+}
