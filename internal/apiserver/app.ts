@@ -66,7 +66,6 @@ export function createApiServer(options: ApiServerOptions): Hono {
     if (healthPaths.has(path)) return next();
     const identity = await options.authenticate(c);
     if (identity === null) throw unauthorized();
-    c.set('identity' as never, identity as never);
     if (!identity.groups.includes('system:masters')) {
       throw forbidden(identity.user, c.req.method.toLowerCase(), path, '', null);
     }

@@ -95,7 +95,7 @@ function checkHeader(file: string): void {
 }
 
 function checkContents(db: SqliteDatabase, file: string, options: OpenOptions): void {
-  // Taking the lock first: in exclusive mode the first read acquires it and keeps it.
+  // The first read takes the file lock, which exclusive locking mode then keeps until close.
   const appId = db.pragma('application_id', { simple: true }) as number;
   const tables = db
     .prepare(`SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
