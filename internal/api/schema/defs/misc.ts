@@ -1,0 +1,3 @@
+import type { TypeDef } from '../model.ts';
+
+export const miscDefinitions: TypeDef[] = [];
