@@ -3,7 +3,6 @@
  * endpoints of every built-in kind, behind authentication and authorization.
  */
 import { Hono, type Context } from 'hono';
-import { resourceTypes } from '../api/resources.ts';
 import type { Backend } from '../datastore/types.ts';
 import {
   aggregatedContentType,
@@ -15,7 +14,8 @@ import {
   wantsAggregated,
 } from './discovery.ts';
 import { parseResourcePath, type ResourcePath } from './request-path.ts';
-import { ResourceStorage } from './rest.ts';
+import { StorageRegistry } from './registry.ts';
+import type { ResourceStorage } from './rest.ts';
 import { ApiError, badRequest, forbidden, methodNotAllowed, notFound, statusObject, toStatus, unauthorized } from './status.ts';
 import { serveWatch } from './watch.ts';
 import { labelSelectorMatcher, fieldSelectorMatcher } from './selectors.ts';
@@ -29,13 +29,15 @@ export interface ApiServerOptions {
   store: Backend;
   /** Resolves the caller from the request (client certificate or bearer token); null = anonymous. */
   authenticate: (c: Context) => Identity | null | Promise<Identity | null>;
-  /** Address clients reach the server at, for APIVersions. */
-  serverAddress: string;
+  /** Address clients reach the server at, for APIVersions (a function when known only once listening). */
+  serverAddress: string | (() => string);
   /** Version reported at /version; minor 32 makes kubectl's dispatcher pick kubectl 1.32. */
   gitVersion: string;
   now?: () => number;
   /** Limit of a request body in bytes (default 3 MiB, as Kubernetes). */
   maxBodyBytes?: number;
+  /** Storage shared with in-process callers; default a new one over `store`. */
+  registry?: StorageRegistry;
 }
 
 const healthPaths = new Set(['/healthz', '/livez', '/readyz', '/version']);
@@ -43,15 +45,8 @@ const healthPaths = new Set(['/healthz', '/livez', '/readyz', '/version']);
 export function createApiServer(options: ApiServerOptions): Hono {
   const now = options.now ?? Date.now;
   const maxBody = options.maxBodyBytes ?? 3 * 1024 * 1024;
-  const storages = new Map<string, ResourceStorage>();
-  for (const type of resourceTypes) {
-    storages.set(`${type.group}/${type.version}/${type.plural}`, new ResourceStorage(type, { store: options.store, now }));
-  }
-  const storageOf = (path: ResourcePath): ResourceStorage => {
-    const storage = storages.get(`${path.type.group}/${path.type.version}/${path.type.plural}`);
-    if (storage === undefined) throw new Error(`no storage for ${path.type.plural}`);
-    return storage;
-  };
+  const registry = options.registry ?? new StorageRegistry({ store: options.store, now });
+  const storageOf = (path: ResourcePath): ResourceStorage => registry.of(path.type);
 
   const app = new Hono();
 
@@ -91,7 +86,8 @@ export function createApiServer(options: ApiServerOptions): Hono {
     if (wantsAggregated(c.req.header('accept'))) {
       return c.body(JSON.stringify(aggregatedDiscovery(true)), 200, { 'content-type': aggregatedContentType });
     }
-    return c.json(apiVersions(options.serverAddress));
+    const address = typeof options.serverAddress === 'string' ? options.serverAddress : options.serverAddress();
+    return c.json(apiVersions(address));
   });
   app.get('/apis', (c) => {
     if (wantsAggregated(c.req.header('accept'))) {

@@ -18,6 +18,9 @@ import { defaultConfigPath } from './commands/common-flags.ts';
 import { wantsHelp } from './argv.ts';
 import { commandHelp, rootHelp } from './help.ts';
 import { UsageError, exitUsage } from './usage-error.ts';
+import { DataFileError } from '../datastore/errors.ts';
+import { CertificateFileError } from '../pki/errors.ts';
+import { TokenFileError } from '../server/tokens.ts';
 import { NativeAddonError } from '../util/native-addon.ts';
 
 /** Exit code for a problem the operator has to fix in the host's setup (sysexits EX_CONFIG). */
@@ -54,7 +57,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       io.stderr(`skiff: ${error.message}\n`);
       return exitUsage;
     }
-    if (error instanceof NativeAddonError) {
+    if (error instanceof NativeAddonError || error instanceof DataFileError || error instanceof CertificateFileError || error instanceof TokenFileError) {
       io.stderr(`skiff: ${error.message}\n`);
       return exitConfig;
     }

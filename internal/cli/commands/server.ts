@@ -3,6 +3,7 @@ import { defineCommand } from '../command.ts';
 import { boolFlag, defineFlags, durationFlag, intFlag, listFlag, stringFlag } from '../flag.ts';
 import { cidr, dnsName, hostOrIp, ipAddress, nonEmpty, nonNegative, port, positive } from '../validate.ts';
 import { notAvailable } from '../not-available.ts';
+import { runServerCommand } from './server-action.ts';
 import { configFlags, dataDirFlags, logLevelFlags, nodeNameFlags } from './common-flags.ts';
 
 /** Flags of `skiff server` (and of `skiff server join`). */
@@ -69,5 +70,5 @@ export const serverCommand = defineCommand({
   flags: serverFlags,
   readsConfig: true,
   subcommands: [join],
-  action: notAvailable,
+  action: (invocation) => runServerCommand(invocation),
 });

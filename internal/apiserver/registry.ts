@@ -1,0 +1,26 @@
+/** One ResourceStorage per served resource, shared by the HTTP handlers and in-process callers. */
+import { resourceTypes, type ResourceType } from '../api/resources.ts';
+import { ResourceStorage, type RestContext } from './rest.ts';
+
+export class StorageRegistry {
+  readonly #storages = new Map<string, ResourceStorage>();
+
+  constructor(ctx: RestContext) {
+    for (const type of resourceTypes) this.#storages.set(keyOf(type.group, type.version, type.plural), new ResourceStorage(type, ctx));
+  }
+
+  /** The storage of a served resource; throws for one not in the resource table. */
+  get(group: string, version: string, plural: string): ResourceStorage {
+    const storage = this.#storages.get(keyOf(group, version, plural));
+    if (storage === undefined) throw new Error(`no storage for ${plural} in ${group || 'core'}/${version}`);
+    return storage;
+  }
+
+  of(type: Pick<ResourceType, 'group' | 'version' | 'plural'>): ResourceStorage {
+    return this.get(type.group, type.version, type.plural);
+  }
+}
+
+function keyOf(group: string, version: string, plural: string): string {
+  return `${group}/${version}/${plural}`;
+}

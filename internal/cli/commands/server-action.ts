@@ -1,0 +1,38 @@
+/** What `skiff server` does once its flags are read: start the control plane and run until signalled. */
+import { hostname } from 'node:os';
+import { startServer } from '../../server/run.ts';
+import { createLogger, type LogLevel } from '../../util/log.ts';
+import type { Invocation } from '../command.ts';
+import type { serverFlags } from './server.ts';
+
+export async function runServerCommand({ settings }: Invocation<typeof serverFlags>): Promise<number> {
+  const log = createLogger(logLevelOf(settings['log-level']));
+  const server = await startServer(
+    {
+      dataDir: settings['data-dir'],
+      kubeconfigPath: settings['write-kubeconfig'],
+      tlsSans: settings['tls-san'],
+      bindAddress: settings['bind-address'],
+      port: settings['https-listen-port'],
+      clusterCidr: settings['cluster-cidr'],
+      serviceCidr: settings['service-cidr'],
+      clusterDns: settings['cluster-dns'],
+      clusterDomain: settings['cluster-domain'],
+      nodeName: settings['node-name'] || hostname(),
+      compactIntervalMs: settings['datastore-compact-interval'],
+      compactWindow: settings['datastore-compact-window'],
+    },
+    log,
+  );
+  const signal = await new Promise<string>((resolve) => {
+    for (const name of ['SIGTERM', 'SIGINT'] as const) process.once(name, () => resolve(name));
+  });
+  log.info('stopping', { signal });
+  await server.stop();
+  return 0;
+}
+
+function logLevelOf(value: string): LogLevel {
+  if (value === 'error' || value === 'warn' || value === 'info' || value === 'debug') return value;
+  throw new Error(`unknown log level ${value}`);
+}

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { readFile, stat } from 'node:fs/promises';
+import { request } from 'node:https';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parse } from 'yaml';
+import { tempDir } from '../../test/support/tmp.ts';
+import { createLogger } from '../util/log.ts';
+import { startServer, type ServerConfig } from './run.ts';
+
+function config(dir: string): ServerConfig {
+  return {
+    dataDir: dir,
+    kubeconfigPath: join(dir, 'admin.yaml'),
+    tlsSans: [],
+    bindAddress: '127.0.0.1',
+    port: 0,
+    clusterCidr: '10.42.0.0/16',
+    serviceCidr: '10.43.0.0/16',
+    clusterDns: '10.43.0.10',
+    clusterDomain: 'cluster.local',
+    nodeName: 'node-a',
+    compactIntervalMs: 0,
+    compactWindow: 1000,
+  };
+}
+
+function get(url: string, options: { ca: string; cert?: string; key?: string }): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { ...options, method: 'GET' }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject).end();
+  });
+}
+
+describe('server start-up', () => {
+  it('serves HTTPS with the written kubeconfig and creates the system namespaces', async (t) => {
+    const dir = tempDir(t);
+    const server = await startServer({ ...config(dir), port: 0 }, createLogger('error'));
+    t.after(() => server.stop());
+    const kubeconfig = parse(await readFile(join(dir, 'admin.yaml'), 'utf8'));
+    assert.equal((await stat(join(dir, 'admin.yaml'))).mode & 0o777, 0o600);
+    const b64 = (s: string) => Buffer.from(s, 'base64').toString('utf8');
+    const tls = {
+      ca: b64(kubeconfig.clusters[0].cluster['certificate-authority-data']),
+      cert: b64(kubeconfig.users[0].user['client-certificate-data']),
+      key: b64(kubeconfig.users[0].user['client-key-data']),
+    };
+    const namespaces = await get(`${server.url}/api/v1/namespaces`, tls);
+    assert.equal(namespaces.status, 200);
+    const names = JSON.parse(namespaces.body).items.map((n: { metadata: { name: string } }) => n.metadata.name).sort();
+    assert.deepEqual(names, ['default', 'kube-node-lease', 'kube-public', 'kube-system']);
+    const anonymous = await get(`${server.url}/api/v1/namespaces`, { ca: tls.ca });
+    assert.equal(anonymous.status, 401);
+    const sa = await get(`${server.url}/api/v1/namespaces/kube-system/serviceaccounts/default`, tls);
+    assert.equal(sa.status, 200);
+  });
+});
