@@ -53,14 +53,12 @@ const ingress: TypeDef[] = [
     secretName: field(2, str, 'Secret holding the certificate and key.'),
   }),
   // In Go the rule value is embedded inline: JSON carries `http` beside `host`,
-  // while protobuf nests it as IngressRuleValue in field 2. The model has no
-  // notion of an inline embedding, so `http` carries no protobuf number here.
+  // while protobuf nests it as an IngressRuleValue message (holding http as its
+  // field 1) in field 2. The model has no notion of an inline embedding, so
+  // `http` carries no protobuf number here.
   struct(`${NET}.IngressRule`, 'Routing for one host.', {
     host: field(1, str, 'Host name matched exactly or by a leading "*." wildcard; all hosts when empty.'),
     http: field(undefined, net('HTTPIngressRuleValue'), 'HTTP path rules for the host.'),
-  }),
-  struct(`${NET}.IngressRuleValue`, 'Kind of rule applied to a host; only HTTP exists.', {
-    http: field(1, net('HTTPIngressRuleValue'), 'HTTP path rules for the host.'),
   }),
   struct(`${NET}.HTTPIngressRuleValue`, 'HTTP path rules of one host.', {
     paths: field(1, listOf(net('HTTPIngressPath'), { listType: 'atomic' }), 'Paths mapped to backends.', {
