@@ -104,11 +104,11 @@ export class ApiClient {
     return new ResourceClient<T>(this, typeof spec === 'string' ? resourceSpecOfKind(spec, apiVersion) : spec);
   }
 
-  /** Sockets the agent holds, busy or idle; 0 after every stream ended and `close()`. */
-  openSockets(): number {
+  /** Sockets the agent holds: `busy` carry a request or stream, `idle` wait for reuse. */
+  sockets(): { busy: number; idle: number } {
     const count = (pool: NodeJS.ReadOnlyDict<unknown[]>): number =>
       Object.values(pool).reduce<number>((sum, list) => sum + (list?.length ?? 0), 0);
-    return count(this.#agent.sockets) + count(this.#agent.freeSockets);
+    return { busy: count(this.#agent.sockets), idle: count(this.#agent.freeSockets) };
   }
 
   /** Closes idle and busy sockets; later requests open new ones. */
