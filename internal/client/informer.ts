@@ -56,6 +56,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   #synced = false;
   #running = false;
   #relists = 0;
+  #watches = 0;
 
   constructor(resource: ResourceClient<T>, options: InformerOptions<T> = {}) {
     this.resource = resource;
@@ -105,6 +106,11 @@ export class Informer<T extends KubeObject = KubeObject> {
   /** How many full lists have been made (the first one included). */
   get listCount(): number {
     return this.#relists;
+  }
+
+  /** How many watch requests have been made. */
+  get watchCount(): number {
+    return this.#watches;
   }
 
   /** Lists and watches until `signal` aborts; resolves once every request it made has ended. */
@@ -187,6 +193,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   async #watchOnce(signal: AbortSignal): Promise<WatchOutcome> {
     const started = this.#clock.now();
     let events = 0;
+    this.#watches++;
     const watch = this.resource.watch(this.#namespace(), {
       resourceVersion: this.#resourceVersion,
       labelSelector: this.#options.labelSelector,

@@ -57,7 +57,7 @@ export async function startTestApiServer(t: TestContext, options: { qps?: number
   const server = await new Promise<https.Server>((resolve) => {
     const created = serve(
       {
-        fetch: (request, env: HttpBindings) => app.fetch(request, withoutEarlyFlush(env)),
+        fetch: (request, env) => app.fetch(request, withoutEarlyFlush(env as HttpBindings)),
         createServer: https.createServer,
         serverOptions: { ...credentials, requestCert: true, rejectUnauthorized: false },
         port: 0,
