@@ -6,13 +6,12 @@ import {
   endpointsPrinter,
   namespacePrinter,
   nodePrinter,
-  persistentVolumeClaimPrinter,
-  persistentVolumePrinter,
   resourceQuotaPrinter,
   secretPrinter,
   serviceAccountPrinter,
   servicePrinter,
 } from './core.ts';
+import { persistentVolumeClaimPrinter, persistentVolumePrinter } from './volumes.ts';
 
 const now = Date.parse('2024-06-01T12:00:00Z');
 const created = '2024-05-30T09:00:00Z';

@@ -1,17 +1,15 @@
 /** Which printer serves each kind; kinds without one get the generic Name and Created At columns. */
 import type { ResourceType } from '../../api/resources.ts';
 import type { Json } from '../objects.ts';
+import { horizontalPodAutoscalerPrinter } from './autoscaling.ts';
 import {
-  bindingPrinter,
   endpointSlicePrinter,
-  horizontalPodAutoscalerPrinter,
   ingressClassPrinter,
   ingressPrinter,
   leasePrinter,
   networkPolicyPrinter,
   podDisruptionBudgetPrinter,
   priorityClassPrinter,
-  rolePrinter,
   storageClassPrinter,
 } from './cluster.ts';
 import {
@@ -20,8 +18,6 @@ import {
   limitRangePrinter,
   namespacePrinter,
   nodePrinter,
-  persistentVolumeClaimPrinter,
-  persistentVolumePrinter,
   resourceQuotaPrinter,
   secretPrinter,
   serviceAccountPrinter,
@@ -30,6 +26,8 @@ import {
 import { createdAt } from './duration.ts';
 import { eventPrinter } from './events.ts';
 import { podPrinter } from './pod.ts';
+import { bindingPrinter, rolePrinter } from './rbac.ts';
+import { persistentVolumeClaimPrinter, persistentVolumePrinter } from './volumes.ts';
 import { column, nameColumn, nameOf, type Printer } from './printer.ts';
 import {
   controllerRevisionPrinter,

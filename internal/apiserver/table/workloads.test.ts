@@ -11,7 +11,7 @@ function object(kind: string, body: JsonObject, metadata: JsonObject = {}): Kube
 }
 
 const template = { spec: { containers: [{ name: 'app', image: 'nginx:1.27' }, { name: 'proxy', image: 'envoy' }] } };
-const selector = { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['front', 'back'] }, { key: 'legacy', operator: 'DoesNotExist' }] };
+const selector: JsonObject = { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['front', 'back'] }, { key: 'legacy', operator: 'DoesNotExist' }] };
 
 describe('workload tables', () => {
   it('a deployment shows ready/desired, up-to-date, available and wide containers, images, selector', () => {
