@@ -201,15 +201,14 @@ describe('OpenAPI v3 document of a group/version', () => {
     assert.deepEqual(metadata, { allOf: [{ $ref: `#/components/schemas/${META}.ObjectMeta` }], description: 'Metadata.', default: {} });
   });
 
-  it('defines the specially marshalled types as strings', () => {
-    assert.deepEqual(schemas['io.k8s.apimachinery.pkg.util.intstr.IntOrString'], {
-      description: object(schemas['io.k8s.apimachinery.pkg.util.intstr.IntOrString']).description,
-      type: 'string',
-      format: 'int-or-string',
-      'x-kubernetes-int-or-string': true,
-    });
-    assert.equal(object(schemas['io.k8s.apimachinery.pkg.api.resource.Quantity']).type, 'string');
-    assert.equal(object(schemas[`${META}.Time`]).format, 'date-time');
+  it('defines IntOrString and Quantity as either of two types, and Time as a date-time string', () => {
+    const intOrString = object(schemas['io.k8s.apimachinery.pkg.util.intstr.IntOrString']);
+    assert.equal(intOrString.type, undefined);
+    assert.equal(intOrString.format, 'int-or-string');
+    assert.deepEqual(intOrString.oneOf, [{ type: 'integer' }, { type: 'string' }]);
+    assert.deepEqual(object(schemas['io.k8s.apimachinery.pkg.api.resource.Quantity']).oneOf, [{ type: 'string' }, { type: 'number' }]);
+    assert.deepEqual(object(schemas[`${META}.Time`]).format, 'date-time');
+    assert.equal(object(schemas[`${META}.Time`]).type, 'string');
   });
 
   it('includes exactly the reachable definitions, with synthesized lists, and no dangling refs', () => {
@@ -254,6 +253,12 @@ describe('OpenAPI v2 document', () => {
     const metadata = object(object(object(definitions[`${W}.Widget`]).properties).metadata);
     assert.deepEqual(metadata, { $ref: `#/definitions/${META}.ObjectMeta`, description: 'Metadata.' });
     assertNoDanglingRefs(doc, '#/definitions/', definitions);
+  });
+
+  it('describes IntOrString as a string with the int-or-string format', () => {
+    const intOrString = object(definitions['io.k8s.apimachinery.pkg.util.intstr.IntOrString']);
+    assert.equal(intOrString.type, 'string');
+    assert.equal(intOrString.format, 'int-or-string');
   });
 });
 

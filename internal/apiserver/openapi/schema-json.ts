@@ -23,33 +23,39 @@ export const statusName = `${META}.Status`;
 
 /**
  * Types whose JSON form is not their Go struct (custom marshalling): their schemas
- * are fixed here and win over any struct definition of the same name.
+ * are fixed here and win over any struct definition of the same name. In v3 the
+ * two-typed ones use oneOf without a top-level type, as Kubernetes publishes them,
+ * which is also what makes kubectl explain print <IntOrString> and <Quantity>.
  */
-const customSchemas: Record<string, JsonObject> = {
-  [quantityName]: {
-    description: 'A fixed-point amount with an optional suffix, such as "500m", "2", "1Gi" or "1e3".',
-    type: 'string',
-  },
-  [intOrStringName]: {
-    description: 'Either a whole number or a string, such as a port number or a named port.',
-    type: 'string',
-    format: 'int-or-string',
-    'x-kubernetes-int-or-string': true,
-  },
-  [timeName]: { description: 'A point in time in RFC 3339 form, to the second.', type: 'string', format: 'date-time' },
-  [microTimeName]: {
-    description: 'A point in time in RFC 3339 form, to the microsecond.',
-    type: 'string',
-    format: 'date-time',
-  },
-  [rawExtensionName]: {
-    description: 'An embedded object of any kind, kept as given.',
-    type: 'object',
-    'x-kubernetes-preserve-unknown-fields': true,
-  },
-  [fieldsV1Name]: { description: 'A set of field paths in the structured-merge-diff "v1" form.', type: 'object' },
-  [patchName]: { description: 'The body of a PATCH request, in the format its content type names.', type: 'object' },
-};
+function customSchema(name: string, dialect: Dialect): JsonObject | undefined {
+  const v3 = dialect === 'v3';
+  switch (name) {
+    case quantityName: {
+      const description = 'A fixed-point amount with an optional suffix, such as "500m", "2", "1Gi" or "1e3".';
+      return v3 ? { description, oneOf: [{ type: 'string' }, { type: 'number' }] } : { description, type: 'string' };
+    }
+    case intOrStringName: {
+      const description = 'Either a whole number or a string, such as a port number or a named port.';
+      return v3
+        ? { description, format: 'int-or-string', oneOf: [{ type: 'integer' }, { type: 'string' }], 'x-kubernetes-int-or-string': true }
+        : { description, type: 'string', format: 'int-or-string' };
+    }
+    case timeName:
+      return { description: 'A point in time in RFC 3339 form, to the second.', type: 'string', format: 'date-time' };
+    case microTimeName:
+      return { description: 'A point in time in RFC 3339 form, to the microsecond.', type: 'string', format: 'date-time' };
+    case rawExtensionName:
+      return { description: 'An embedded object of any kind, kept as given.', type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+    case fieldsV1Name:
+      return { description: 'A set of field paths in the structured-merge-diff "v1" form.', type: 'object' };
+    case patchName:
+      return { description: 'The body of a PATCH request, in the format its content type names.', type: 'object' };
+    default:
+      return undefined;
+  }
+}
+
+const customNames = new Set([quantityName, intOrStringName, timeName, microTimeName, rawExtensionName, fieldsV1Name, patchName]);
 
 function refTarget(name: string, dialect: Dialect): string {
   return dialect === 'v3' ? `#/components/schemas/${name}` : `#/definitions/${name}`;
@@ -68,7 +74,7 @@ export function refSchema(name: string, dialect: Dialect, description?: string, 
 
 /** Struct references default to {} in v3 because Go fills non-pointer structs; scalar wrappers do not. */
 function structDefault(name: string): Json | undefined {
-  return name in customSchemas ? undefined : {};
+  return customNames.has(name) ? undefined : {};
 }
 
 /** The schema of a value of type `type`; names of schemas it points at go into `refs`. */
@@ -140,7 +146,7 @@ function fieldSchema(def: FieldDef, dialect: Dialect, refs: Set<string>): JsonOb
 
 /** The schema of a struct definition; names it points at go into `refs`. */
 export function structSchema(def: TypeDef, dialect: Dialect, refs: Set<string>): JsonObject {
-  const custom = customSchemas[def.name];
+  const custom = customSchema(def.name, dialect);
   if (custom !== undefined) return custom;
   const properties: JsonObject = {};
   const required: string[] = [];
@@ -218,7 +224,7 @@ export function reachableSchemas(model: ApiModel, roots: readonly SchemaRoot[], 
       );
     } else {
       const def = model.definitionNamed(root.name);
-      out.set(root.name, def !== undefined ? structSchema(def, dialect, refs) : customOrPlaceholder(root.name, root.gvk));
+      out.set(root.name, def !== undefined ? structSchema(def, dialect, refs) : customOrPlaceholder(root.name, root.gvk, dialect));
     }
     enqueue(refs);
   }
@@ -226,7 +232,7 @@ export function reachableSchemas(model: ApiModel, roots: readonly SchemaRoot[], 
     if (out.has(name)) continue;
     const refs = new Set<string>();
     const def = model.definitionNamed(name);
-    out.set(name, def !== undefined ? structSchema(def, dialect, refs) : customOrPlaceholder(name, undefined));
+    out.set(name, def !== undefined ? structSchema(def, dialect, refs) : customOrPlaceholder(name, undefined, dialect));
     enqueue(refs);
   }
   const sorted: JsonObject = {};
@@ -234,6 +240,6 @@ export function reachableSchemas(model: ApiModel, roots: readonly SchemaRoot[], 
   return sorted;
 }
 
-function customOrPlaceholder(name: string, gvk: TypeDef['gvk']): JsonObject {
-  return customSchemas[name] ?? placeholderSchema(name, gvk);
+function customOrPlaceholder(name: string, gvk: TypeDef['gvk'], dialect: Dialect): JsonObject {
+  return customSchema(name, dialect) ?? placeholderSchema(name, gvk);
 }
