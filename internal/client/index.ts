@@ -30,3 +30,5 @@ export { NAMESPACE_INDEX, objectKey, Store, type IndexFunc } from './store.ts';
 export { TokenBucket } from './token-bucket.ts';
 export { parseWatchLine, splitLines, watchEvents, type WatchEvent } from './watch-stream.ts';
 export { WorkQueue, type WorkQueueOptions } from './work-queue.ts';
+export { InformerFactory, type InformerScope } from './informer-factory.ts';
+export { fieldManager, forComponent, userAgent } from './user-agent.ts';

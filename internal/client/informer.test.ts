@@ -4,6 +4,7 @@ import { eventually } from '../../test/support/poll.ts';
 import type { KubeObject } from '../apiserver/objects.ts';
 import { ApiClient } from './api-client.ts';
 import { FakeClock } from './fake-clock.ts';
+import { InformerFactory } from './informer-factory.ts';
 import { Informer } from './informer.ts';
 import { startTestApiServer } from './test-api-server.ts';
 
@@ -151,5 +152,28 @@ describe('Informer against the real API server', () => {
     assert.equal(await waiting, false);
     await running;
     assert.equal(informer.hasSynced(), false);
+  });
+
+  it('shares one informer per resource and scope, and starts the ones asked for after start', async (t) => {
+    const server = await startTestApiServer(t);
+    const api = new ApiClient(server.config);
+    t.after(() => api.close());
+    await api.resource('Namespace').create(null, { metadata: { name: 'team' } });
+    await api.resource('ConfigMap').create('team', { metadata: { name: 'settings' } });
+    const factory = new InformerFactory(api);
+    const pods = factory.informer('Pod');
+    assert.equal(factory.informer('Pod'), pods);
+    assert.notEqual(factory.informer('Pod', { namespace: 'team' }), pods);
+    const abort = new AbortController();
+    t.after(() => abort.abort());
+    factory.start(abort.signal);
+    assert.throws(() => factory.start(abort.signal), /twice/);
+    const configMaps = factory.informer('ConfigMap');
+    assert.equal(await factory.waitForSync(AbortSignal.timeout(10_000)), true);
+    assert.equal(pods.hasSynced(), true);
+    assert.deepEqual(names(configMaps.store.list()), ['settings']);
+    abort.abort();
+    await factory.stopped();
+    assert.equal(api.sockets().busy, 0);
   });
 });
