@@ -65,7 +65,9 @@ describe('kubectl explain against the OpenAPI v3 documents', { skip }, () => {
         return;
       }
       const parts = path.split('/').filter(Boolean);
-      const resources = parts[0] === 'api' && parts.length === 2 ? apiResourceList('', parts[1] ?? '') : parts[0] === 'apis' && parts.length === 3 ? apiResourceList(parts[1] ?? '', parts[2] ?? '') : null;
+      let resources: object | null = null;
+      if (parts[0] === 'api' && parts.length === 2) resources = apiResourceList('', parts[1] ?? '');
+      if (parts[0] === 'apis' && parts.length === 3) resources = apiResourceList(parts[1] ?? '', parts[2] ?? '');
       if (resources !== null) {
         json(resources);
         return;

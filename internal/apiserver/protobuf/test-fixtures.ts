@@ -94,7 +94,17 @@ export const fixtureDefinitions: TypeDef[] = [
     fieldsV1: field(7, meta('FieldsV1'), ''),
   }),
   struct(`${META}.LabelSelector`, 'selector', { matchLabels: field(1, mapOf(str), '') }),
-  struct('io.k8s.api.apps.v1.Deployment', 'd', { ...typeMeta(), metadata: objectMeta, spec: field(2, ref('io.k8s.api.apps.v1.DeploymentSpec'), ''), status: field(3, ref('io.k8s.api.apps.v1.DeploymentStatus'), '') }, kind('apps', 'v1', 'Deployment')),
+  struct(
+    'io.k8s.api.apps.v1.Deployment',
+    'd',
+    {
+      ...typeMeta(),
+      metadata: objectMeta,
+      spec: field(2, ref('io.k8s.api.apps.v1.DeploymentSpec'), ''),
+      status: field(3, ref('io.k8s.api.apps.v1.DeploymentStatus'), ''),
+    },
+    kind('apps', 'v1', 'Deployment'),
+  ),
   struct('io.k8s.api.apps.v1.DeploymentSpec', 'ds', {
     replicas: field(1, int32, ''),
     selector: field(2, meta('LabelSelector'), ''),
@@ -146,7 +156,18 @@ export const fixtureDefinitions: TypeDef[] = [
     suspend: field(10, bool, '', { default: true }),
   }),
   struct('io.k8s.api.apps.v1.ControllerRevision', 'cr', { ...typeMeta(), metadata: objectMeta, data: field(2, raw, ''), revision: field(3, int64, '') }, kind('apps', 'v1', 'ControllerRevision')),
-  struct('io.k8s.api.example.v1.Node', 'a self-nesting type for depth tests', { child: field(1, ref('io.k8s.api.example.v1.Node'), ''), weight: field(2, int32, ''), ratio: field(3, double, ''), seen: field(4, microTime, ''), weights: field(5, listOf(int32), '') }, kind('example.k8s.io', 'v1', 'Node')),
+  struct(
+    'io.k8s.api.example.v1.Node',
+    'a self-nesting type for depth tests',
+    {
+      child: field(1, ref('io.k8s.api.example.v1.Node'), ''),
+      weight: field(2, int32, ''),
+      ratio: field(3, double, ''),
+      seen: field(4, microTime, ''),
+      weights: field(5, listOf(int32), ''),
+    },
+    kind('example.k8s.io', 'v1', 'Node'),
+  ),
 ];
 
 export function definitionsOf(defs: readonly TypeDef[]): Definitions {
