@@ -37,8 +37,17 @@ export function defaultNamespace(object: KubeObject): void {
   if (name) object.metadata.labels = { ...object.metadata.labels, 'kubernetes.io/metadata.name': name };
 }
 
+/** Secrets: type Opaque, and write-only stringData folded into data as upstream's conversion does. */
 export function defaultSecret(object: KubeObject): void {
-  setDefault(root(object), 'type', 'Opaque');
+  const o = root(object);
+  setDefault(o, 'type', 'Opaque');
+  const stringData = objectAt(o, 'stringData');
+  if (stringData === undefined) return;
+  const data = ensureObject(o, 'data');
+  for (const [key, value] of Object.entries(stringData)) {
+    if (typeof value === 'string') data[key] = Buffer.from(value, 'utf8').toString('base64');
+  }
+  delete o.stringData;
 }
 
 export function defaultPersistentVolumeClaim(object: KubeObject): void {

@@ -2,6 +2,8 @@
 import type { KubeObject } from '../../apiserver/objects.ts';
 import type { ResourceType } from '../resources.ts';
 import type { Causes } from './field.ts';
+import { validateCronJob, validateJob, validateJobUpdate } from './batch.ts';
+import { validateConfigMap, validateConfigMapUpdate, validateNamespace, validateSecret, validateSecretUpdate } from './config.ts';
 import { validatePod, validatePodTemplate, validatePodUpdate } from './pod.ts';
 import { validateService, validateServiceUpdate } from './service.ts';
 import { validateDaemonSet, validateDeployment, validateReplicaSet, validateStatefulSet, validateWorkloadUpdate } from './workloads.ts';
@@ -24,4 +26,9 @@ export const kindValidators: Record<string, KindValidator> = {
   ReplicaSet: workload('ReplicaSet', validateReplicaSet),
   StatefulSet: workload('StatefulSet', validateStatefulSet),
   DaemonSet: workload('DaemonSet', validateDaemonSet),
+  Job: { create: validateJob, update: (o, _t, old) => validateJobUpdate(o, old) },
+  CronJob: { create: validateCronJob },
+  ConfigMap: { create: validateConfigMap, update: (o, _t, old) => validateConfigMapUpdate(o, old) },
+  Secret: { create: validateSecret, update: (o, _t, old) => validateSecretUpdate(o, old) },
+  Namespace: { create: validateNamespace },
 };
