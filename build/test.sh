@@ -7,5 +7,9 @@ bash build/setup.sh
 export PATH="$PWD/node_modules/.bin:$PATH"
 echo "test: typecheck"
 tsc -p tsconfig.json
+echo "test: build dist/skiff for the end-to-end suites"
+export SKIFF_BUILD_STARTED_AT="$(date +%s%3N)"
+node build/build.ts
+export SKIFF_BINARY="$PWD/dist/skiff"
 echo "test: node --test"
 exec node build/run-tests.ts "$@"

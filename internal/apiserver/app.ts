@@ -13,12 +13,12 @@ import {
   apiVersions,
   wantsAggregated,
 } from './discovery.ts';
-import { parseResourcePath, type ResourcePath } from './request-path.ts';
+import { parseResourcePath } from './request-path.ts';
 import { StorageRegistry } from './registry.ts';
-import type { ResourceStorage } from './rest.ts';
-import { ApiError, badRequest, forbidden, methodNotAllowed, notFound, statusObject, toStatus, unauthorized } from './status.ts';
-import { serveWatch } from './watch.ts';
-import { labelSelectorMatcher, fieldSelectorMatcher } from './selectors.ts';
+import { forbidden, notFound, statusObject, toStatus, unauthorized } from './status.ts';
+import { handleResource, type HandlerContext } from './handlers.ts';
+import { openApiV2Document } from './openapi/v2.ts';
+import { openApiV3Document, openApiV3Index } from './openapi/v3.ts';
 
 export interface Identity {
   user: string;
@@ -46,7 +46,6 @@ export function createApiServer(options: ApiServerOptions): Hono {
   const now = options.now ?? Date.now;
   const maxBody = options.maxBodyBytes ?? 3 * 1024 * 1024;
   const registry = options.registry ?? new StorageRegistry({ store: options.store, now });
-  const storageOf = (path: ResourcePath): ResourceStorage => registry.of(path.type);
 
   const app = new Hono();
 
@@ -95,6 +94,28 @@ export function createApiServer(options: ApiServerOptions): Hono {
     }
     return c.json(apiGroupList());
   });
+  app.get('/openapi/v3', (c) => {
+    const index = openApiV3Index();
+    return c.body(index.json, 200, { 'content-type': 'application/json', etag: `"${index.etag}"` });
+  });
+  app.get('/openapi/v3/*', (c) => {
+    const doc = openApiV3Document(c.req.path.slice('/openapi/v3/'.length));
+    if (doc === null) throw notFound('openapi', '', c.req.path);
+    const hashed = c.req.query('hash') === doc.hash;
+    return c.body(doc.body, 200, {
+      'content-type': 'application/json',
+      etag: `"${doc.hash}"`,
+      // A hashed URL names one version of the document forever.
+      'cache-control': hashed ? 'public, immutable' : 'no-cache, private',
+    });
+  });
+  app.get('/openapi/v2', (c) => {
+    const accept = c.req.header('accept') ?? '';
+    if (accept !== '' && !/application\/json|\*\/\*/.test(accept)) {
+      return c.json(statusObject(406, 'NotAcceptable', 'only application/json is served for /openapi/v2'), 406);
+    }
+    return c.body(openApiV2Document(), 200, { 'content-type': 'application/json' });
+  });
   app.get('/api/v1', (c) => c.json(apiResourceList('', 'v1')));
   app.get('/apis/:group', (c) => {
     const doc = apiGroupDocument(c.req.param('group'));
@@ -107,63 +128,11 @@ export function createApiServer(options: ApiServerOptions): Hono {
     return c.json(doc);
   });
 
+  const handlerContext: HandlerContext = { store: options.store, registry, maxBodyBytes: maxBody, now };
   const handle = async (c: Context, group: string, version: string, rest: string): Promise<Response> => {
     const path = parseResourcePath(group, version, rest.split('/').filter((s) => s !== ''));
     if (path === null) return c.json(statusObject(404, 'NotFound', 'the server could not find the requested resource'), 404);
-    const storage = storageOf(path);
-    const method = c.req.method;
-    const query = (name: string): string | undefined => c.req.query(name);
-    if (path.subresource !== null && path.subresource !== 'status') {
-      throw methodNotAllowed(`the subresource ${path.subresource} of ${path.type.plural} is not available yet`);
-    }
-    if (path.name === null) {
-      if (method === 'GET') {
-        const watch = query('watch');
-        const listOptions = {
-          namespace: path.namespace,
-          labelSelector: labelSelectorMatcher(query('labelSelector') ?? ''),
-          fieldSelector: fieldSelectorMatcher(query('fieldSelector') ?? ''),
-        };
-        if (watch === 'true' || watch === '1') {
-          return serveWatch(c, storage, options.store, {
-            ...listOptions,
-            resourceVersion: query('resourceVersion'),
-            allowBookmarks: query('allowWatchBookmarks') === 'true',
-            timeoutSeconds: Number(query('timeoutSeconds') ?? '0') || 0,
-          });
-        }
-        const limit = query('limit');
-        return c.json(
-          await storage.list({
-            ...listOptions,
-            limit: limit === undefined ? 0 : Number(limit),
-            continueToken: query('continue'),
-            resourceVersion: query('resourceVersion'),
-          }),
-        );
-      }
-      if (method === 'POST') {
-        const body = await readJson(c, maxBody);
-        return c.json(await storage.create(path.namespace, body, query('dryRun') === 'All'), 201);
-      }
-      throw methodNotAllowed(`${method} is not supported on a collection of ${path.type.plural}`);
-    }
-    switch (method) {
-      case 'GET':
-        return c.json(await storage.get(path.namespace, path.name));
-      case 'PUT': {
-        const body = await readJson(c, maxBody);
-        const subresource = path.subresource === 'status' ? 'status' : undefined;
-        return c.json(await storage.update(path.namespace, path.name, body, subresource ? { subresource } : {}));
-      }
-      case 'DELETE': {
-        const body = c.req.header('content-length') === '0' ? null : await readJson(c, maxBody, true);
-        const preconditions = (body as { preconditions?: { uid?: string; resourceVersion?: string } } | null)?.preconditions ?? {};
-        return c.json(await storage.delete(path.namespace, path.name, preconditions));
-      }
-      default:
-        throw methodNotAllowed(`${method} is not supported on ${path.type.plural} yet`);
-    }
+    return handleResource(c, path, handlerContext);
   };
 
   app.all('/api/v1/*', (c) => handle(c, '', 'v1', c.req.path.slice('/api/v1/'.length)));
@@ -173,21 +142,4 @@ export function createApiServer(options: ApiServerOptions): Hono {
   });
 
   return app;
-}
-
-async function readJson(c: Context, maxBytes: number, optional = false): Promise<unknown> {
-  const declared = Number(c.req.header('content-length') ?? '0');
-  if (declared > maxBytes) throw new ApiError(413, 'RequestEntityTooLarge', `the request body is ${declared} bytes, over the limit of ${maxBytes}`);
-  const buffer = await c.req.arrayBuffer();
-  if (buffer.byteLength > maxBytes) throw new ApiError(413, 'RequestEntityTooLarge', `the request body is over the limit of ${maxBytes} bytes`);
-  if (buffer.byteLength === 0) {
-    if (optional) return null;
-    throw badRequest('the request has no body; send the object as JSON');
-  }
-  const text = new TextDecoder().decode(buffer);
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw badRequest(`the body is not valid JSON: ${(error as Error).message}`);
-  }
 }

@@ -1,5 +1,6 @@
 /** Parses resource URLs: /api/v1/... and /apis/<group>/<version>/... */
 import { findResource, type ResourceType } from '../api/resources.ts';
+import { badRequest } from './status.ts';
 
 export interface ResourcePath {
   type: ResourceType;
@@ -27,4 +28,12 @@ export function parseResourcePath(group: string, version: string, segments: stri
   // A namespaced resource at the top level is a list or watch across all namespaces.
   if (type.namespaced && second !== undefined) return null;
   return { type, namespace: null, name: second ?? null, subresource: third ?? null };
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw badRequest(`the URL path segment ${JSON.stringify(segment)} is not valid percent-encoding`);
+  }
 }

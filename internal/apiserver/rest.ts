@@ -1,15 +1,17 @@
 /**
  * The generic REST storage of every built-in kind: get, list, create, update,
  * delete and watch over the datastore, with Kubernetes semantics for names,
- * namespaces, uids, resourceVersion (the key's mod revision) and generation.
+ * namespaces, uids, resourceVersion (the key's mod revision), generation,
+ * finalizers and deletion. Kind-specific rules come from the ObjectLifecycle.
  */
 import { randomUUID } from 'node:crypto';
 import { apiVersionOf, storagePrefix, type ResourceType } from '../api/resources.ts';
 import { checkLabel, checkSubdomain, generateName, timestamp } from '../api/meta.ts';
-import { KeyExistsError } from '../datastore/errors.ts';
-import type { Backend, KeyValue, WatchEvent } from '../datastore/types.ts';
+import type { Backend, Compare, KeyValue, Op, WatchEvent } from '../datastore/types.ts';
+import { plainLifecycle, type ObjectLifecycle, type WriteContext, type WriteOperation } from './lifecycle.ts';
 import { decodeObject, encodeObject, isPlainObject, type KubeObject } from './objects.ts';
-import { alreadyExists, badRequest, conflict, invalid, notFound, type StatusCause } from './status.ts';
+import { alreadyExists, ApiError, badRequest, conflict, invalid, notFound, type StatusCause } from './status.ts';
+import { deletionPlan, type DeleteOptions } from './delete-options.ts';
 
 export interface ListOptions {
   namespace: string | null;
@@ -30,17 +32,34 @@ export interface ObjectList {
 export interface RestContext {
   store: Backend;
   now: () => number;
+  lifecycle?: ObjectLifecycle;
 }
+
+export interface WriteOptions {
+  dryRun?: boolean;
+  fieldManager?: string;
+  /** How unknown fields are treated (default Warn). */
+  fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
+  /** Collects warnings for the response's Warning headers. */
+  warnings?: string[];
+  subresource?: string;
+  operation?: WriteOperation;
+}
+
+/** Attempts of a read-modify-write whose caller did not pin a resourceVersion. */
+const maxAttempts = 8;
 
 export class ResourceStorage {
   readonly type: ResourceType;
   readonly #ctx: RestContext;
   readonly #prefix: string;
+  readonly #lifecycle: ObjectLifecycle;
 
   constructor(type: ResourceType, ctx: RestContext) {
     this.type = type;
     this.#ctx = ctx;
     this.#prefix = storagePrefix(type);
+    this.#lifecycle = ctx.lifecycle ?? plainLifecycle;
   }
 
   key(namespace: string | null, name: string): string {
@@ -54,7 +73,7 @@ export class ResourceStorage {
   }
 
   async list(options: ListOptions): Promise<ObjectList> {
-    const prefix = this.type.namespaced && options.namespace ? `${this.#prefix}${options.namespace}/` : this.#prefix;
+    const prefix = this.watchPrefix(options.namespace);
     let revision: number | undefined;
     let startAfter: string | undefined;
     if (options.continueToken) {
@@ -89,8 +108,8 @@ export class ResourceStorage {
     return { apiVersion: apiVersionOf(this.type), kind: `${this.type.kind}List`, metadata, items };
   }
 
-  async create(namespace: string | null, body: unknown, dryRun = false): Promise<KubeObject> {
-    const object = this.#checkBody(namespace, body);
+  async create(namespace: string | null, body: unknown, options: WriteOptions = {}): Promise<KubeObject> {
+    const object = this.checkBody(namespace, body);
     const meta = object.metadata;
     if (!meta.name) {
       if (meta.generateName) meta.name = generateName(meta.generateName);
@@ -103,71 +122,109 @@ export class ResourceStorage {
     meta.creationTimestamp = timestamp(this.#ctx.now());
     delete meta.resourceVersion;
     delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
     if ('spec' in object) meta.generation = 1;
     else delete meta.generation;
-    if (dryRun) return object;
-    try {
-      const revision = await this.#ctx.store.create(this.key(namespace, meta.name), encodeObject(object));
-      meta.resourceVersion = String(revision);
-      return object;
-    } catch (error) {
-      if (error instanceof KeyExistsError) throw alreadyExists(this.type.plural, this.type.group, meta.name);
-      throw error;
+    const ctx = this.#writeContext('create', options);
+    await this.#lifecycle.admit(object, null, ctx);
+    const key = this.key(namespace, meta.name);
+    for (let attempt = 1; ; attempt++) {
+      const extras = await this.#lifecycle.allocate(object, null, ctx);
+      if (ctx.dryRun) return object;
+      const response = await this.#ctx.store.txn({
+        compare: [{ key, target: 'create', result: '=', value: 0 }, ...extras.compare],
+        success: [{ type: 'put', key, value: encodeObject(object) }, ...extras.ops],
+        failure: [{ type: 'get', key }],
+      });
+      if (response.succeeded) {
+        meta.resourceVersion = String(response.revision);
+        await this.#lifecycle.created(object, this.type);
+        return object;
+      }
+      const existing = response.results[0];
+      if (existing?.type === 'get' && existing.kv !== null) throw alreadyExists(this.type.plural, this.type.group, meta.name);
+      if (!extras.retryable || attempt >= maxAttempts) throw this.#allocationConflict(meta.name);
     }
   }
 
-  async update(namespace: string | null, name: string, body: unknown, options: { subresource?: 'status' } = {}): Promise<KubeObject> {
-    const object = this.#checkBody(namespace, body);
+  /** PUT: replaces the object (or its status), with optimistic concurrency on metadata.resourceVersion. */
+  async update(namespace: string | null, name: string, body: unknown, options: WriteOptions = {}): Promise<KubeObject> {
+    const object = this.checkBody(namespace, body);
     if (object.metadata.name !== undefined && object.metadata.name !== name) {
       throw badRequest(`the name of the object (${object.metadata.name}) does not match the name on the URL (${name})`);
     }
-    const { kv } = await this.#ctx.store.get(this.key(namespace, name));
-    if (kv === null) throw notFound(this.type.plural, this.type.group, name);
-    const current = this.#decode(kv);
     const wanted = object.metadata.resourceVersion;
-    if (wanted !== undefined && wanted !== '' && wanted !== current.metadata.resourceVersion) {
-      throw conflict(this.type.plural, this.type.group, name, 'the object has been modified; please apply your changes to the latest version and try again');
-    }
-    const next = options.subresource === 'status' ? { ...current, status: object.status ?? null } : object;
-    // Fields the server owns.
-    next.metadata = {
-      ...(options.subresource === 'status' ? current.metadata : object.metadata),
-      name,
-      uid: current.metadata.uid,
-      creationTimestamp: current.metadata.creationTimestamp,
-      generation: current.metadata.generation,
-    };
-    if (this.type.namespaced) next.metadata.namespace = namespace ?? undefined;
-    if (current.metadata.deletionTimestamp) next.metadata.deletionTimestamp = current.metadata.deletionTimestamp;
-    if (options.subresource !== 'status' && 'status' in current) next.status = current.status;
-    if (options.subresource !== 'status' && 'spec' in next && JSON.stringify(next.spec) !== JSON.stringify(current.spec)) {
-      next.metadata.generation = (current.metadata.generation ?? 0) + 1;
-    }
-    return this.#write(namespace, name, next, kv.modRevision);
+    return this.guaranteedUpdate(namespace, name, { ...options, operation: options.operation ?? 'update' }, (current) => {
+      if (wanted !== undefined && wanted !== '' && wanted !== current.metadata.resourceVersion) {
+        throw conflict(this.type.plural, this.type.group, name, 'the object has been modified; please apply your changes to the latest version and try again');
+      }
+      return structuredClone(object);
+    }, { retry: wanted === undefined || wanted === '' });
   }
 
-  /** Deletes the object, or marks it for deletion while finalizers remain. */
-  async delete(namespace: string | null, name: string, preconditions: { uid?: string; resourceVersion?: string } = {}): Promise<KubeObject> {
+  /**
+   * Read-modify-write: `mutate` gets the current object and returns the wanted one
+   * (whole object, or its status for the status subresource). Server-owned fields are
+   * restored, spec changes move the generation, and a concurrent write means another
+   * round when `retry` (the caller did not pin a resourceVersion).
+   */
+  async guaranteedUpdate(
+    namespace: string | null,
+    name: string,
+    options: WriteOptions,
+    mutate: (current: KubeObject) => KubeObject | Promise<KubeObject>,
+    { retry = true }: { retry?: boolean } = {},
+  ): Promise<KubeObject> {
     const key = this.key(namespace, name);
-    const { kv } = await this.#ctx.store.get(key);
-    if (kv === null) throw notFound(this.type.plural, this.type.group, name);
-    const current = this.#decode(kv);
-    if (preconditions.uid && preconditions.uid !== current.metadata.uid) {
-      throw conflict(this.type.plural, this.type.group, name, `Precondition failed: UID in precondition: ${preconditions.uid}, UID in object meta: ${current.metadata.uid}`);
+    for (let attempt = 1; ; attempt++) {
+      const { kv } = await this.#ctx.store.get(key);
+      if (kv === null) throw notFound(this.type.plural, this.type.group, name);
+      const current = this.#decode(kv);
+      const wanted = this.checkBody(namespace, await mutate(structuredClone(current)));
+      const pinned = wanted.metadata.resourceVersion;
+      if (pinned !== undefined && pinned !== '' && pinned !== current.metadata.resourceVersion) {
+        throw conflict(this.type.plural, this.type.group, name, 'the object has been modified; please apply your changes to the latest version and try again');
+      }
+      const next = this.#merge(current, wanted, options.subresource);
+      const ctx = this.#writeContext(options.operation ?? 'update', options);
+      await this.#lifecycle.admit(next, current, ctx);
+      const extras = await this.#lifecycle.allocate(next, current, ctx);
+      if (ctx.dryRun) return next;
+      const finalDelete = next.metadata.deletionTimestamp !== undefined && !holdsDeletion(next);
+      const written = await this.#commit(key, next, kv.modRevision, extras.compare, [
+        ...extras.ops,
+        ...(finalDelete ? this.#lifecycle.release(next, this.type) : []),
+      ], finalDelete);
+      if (written !== null) return written;
+      if (!retry || attempt >= maxAttempts) {
+        throw conflict(this.type.plural, this.type.group, name, 'the object has been modified; please apply your changes to the latest version and try again');
+      }
     }
-    if (preconditions.resourceVersion && preconditions.resourceVersion !== current.metadata.resourceVersion) {
-      throw conflict(this.type.plural, this.type.group, name, `Precondition failed: ResourceVersion in precondition: ${preconditions.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
+  }
+
+  /** Deletes the object, or marks it for deletion while finalizers or a grace period remain. */
+  async delete(namespace: string | null, name: string, options: DeleteOptions = {}): Promise<{ object: KubeObject; deleted: boolean }> {
+    const key = this.key(namespace, name);
+    for (let attempt = 1; ; attempt++) {
+      const { kv } = await this.#ctx.store.get(key);
+      if (kv === null) throw notFound(this.type.plural, this.type.group, name);
+      const current = this.#decode(kv);
+      const { uid, resourceVersion } = options.preconditions ?? {};
+      if (uid && uid !== current.metadata.uid) {
+        throw conflict(this.type.plural, this.type.group, name, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${current.metadata.uid ?? ''}`);
+      }
+      if (resourceVersion && resourceVersion !== current.metadata.resourceVersion) {
+        throw conflict(this.type.plural, this.type.group, name, `Precondition failed: ResourceVersion in precondition: ${resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion ?? ''}`);
+      }
+      const plan = deletionPlan(this.type, structuredClone(current), options, this.#ctx.now());
+      if (options.dryRun) return { object: plan.object, deleted: plan.remove };
+      let written: KubeObject | null;
+      if (plan.remove) written = await this.#commit(key, current, kv.modRevision, [], this.#lifecycle.release(current, this.type), true);
+      else if (!plan.changed) return { object: current, deleted: false };
+      else written = await this.#commit(key, plan.object, kv.modRevision, [], [], false);
+      if (written !== null) return { object: written, deleted: plan.remove };
+      if (attempt >= maxAttempts) throw conflict(this.type.plural, this.type.group, name, 'the object has been modified; please apply your changes to the latest version and try again');
     }
-    if ((current.metadata.finalizers ?? []).length > 0) {
-      if (current.metadata.deletionTimestamp) return current;
-      current.metadata.deletionTimestamp = timestamp(this.#ctx.now());
-      return this.#write(namespace, name, current, kv.modRevision);
-    }
-    const result = await this.#ctx.store.delete(key, kv.modRevision);
-    if (!result.succeeded) {
-      throw conflict(this.type.plural, this.type.group, name, 'the object has been modified; please apply your changes to the latest version and try again');
-    }
-    return current;
   }
 
   /** Decodes a stored value of this resource (for watch events). */
@@ -190,28 +247,11 @@ export class ResourceStorage {
     return { type: event.type === 'create' ? 'ADDED' : 'MODIFIED', object: this.#decode(event.kv) };
   }
 
-  async #write(namespace: string | null, name: string, object: KubeObject, modRevision: number): Promise<KubeObject> {
-    delete object.metadata.resourceVersion;
-    const result = await this.#ctx.store.update(this.key(namespace, name), encodeObject(object), modRevision);
-    if (!result.succeeded) {
-      throw conflict(this.type.plural, this.type.group, name, 'the object has been modified; please apply your changes to the latest version and try again');
-    }
-    object.metadata.resourceVersion = String(result.revision);
-    return object;
-  }
-
-  #decode(kv: KeyValue): KubeObject {
-    return this.#withTypeMeta(decodeObject(kv.value, kv.modRevision));
-  }
-
-  #withTypeMeta(object: KubeObject): KubeObject {
-    return { ...object, apiVersion: apiVersionOf(this.type), kind: this.type.kind, metadata: object.metadata };
-  }
-
-  #checkBody(namespace: string | null, body: unknown): KubeObject {
+  /** Checks a request body's type and namespace and returns it as an object of this kind. */
+  checkBody(namespace: string | null, body: unknown): KubeObject {
     if (!isPlainObject(body)) throw badRequest(`the body of the request must be a ${this.type.kind} object`);
     const apiVersion = apiVersionOf(this.type);
-    if (body.apiVersion !== undefined && body.apiVersion !== apiVersion && !(this.type.group === '' && body.apiVersion === 'v1')) {
+    if (body.apiVersion !== undefined && body.apiVersion !== apiVersion) {
       throw badRequest(`the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${apiVersion})`);
     }
     if (body.kind !== undefined && body.kind !== this.type.kind) {
@@ -221,10 +261,96 @@ export class ResourceStorage {
     if (!isPlainObject(metadata)) throw badRequest('metadata must be an object');
     const object = { ...body, apiVersion, kind: this.type.kind, metadata } as KubeObject;
     const ns = object.metadata.namespace;
+    if (ns !== undefined && typeof ns !== 'string') throw badRequest('metadata.namespace must be a string');
     if (this.type.namespaced && ns !== undefined && ns !== '' && ns !== namespace) {
       throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
     }
+    for (const field of ['name', 'generateName', 'resourceVersion', 'uid'] as const) {
+      const value = object.metadata[field];
+      if (value !== undefined && value !== null && typeof value !== 'string') throw badRequest(`metadata.${field} must be a string`);
+    }
     return object;
+  }
+
+  #writeContext(operation: WriteOperation, options: WriteOptions): WriteContext {
+    return {
+      type: this.type,
+      operation,
+      subresource: options.subresource,
+      fieldManager: options.fieldManager ?? '',
+      fieldValidation: options.fieldValidation ?? 'Warn',
+      warnings: options.warnings ?? [],
+      dryRun: options.dryRun ?? false,
+      store: this.#ctx.store,
+      now: this.#ctx.now(),
+    };
+  }
+
+  /** The object to store: `wanted` with the fields the server owns taken from `current`. */
+  #merge(current: KubeObject, wanted: KubeObject, subresource: string | undefined): KubeObject {
+    const status = subresource === 'status';
+    const next: KubeObject = status ? { ...current, status: wanted.status ?? null } : wanted;
+    if (status && (wanted.status === undefined || wanted.status === null)) delete next.status;
+    const source = status ? current.metadata : wanted.metadata;
+    next.metadata = {
+      ...source,
+      name: current.metadata.name,
+      uid: current.metadata.uid,
+      creationTimestamp: current.metadata.creationTimestamp,
+      generation: current.metadata.generation,
+    };
+    if (status && wanted.metadata.managedFields !== undefined) next.metadata.managedFields = wanted.metadata.managedFields;
+    if (next.metadata.generation === undefined) delete next.metadata.generation;
+    if (this.type.namespaced) next.metadata.namespace = current.metadata.namespace;
+    else delete next.metadata.namespace;
+    delete next.metadata.deletionTimestamp;
+    delete next.metadata.deletionGracePeriodSeconds;
+    if (current.metadata.deletionTimestamp) {
+      next.metadata.deletionTimestamp = current.metadata.deletionTimestamp;
+      if (current.metadata.deletionGracePeriodSeconds !== undefined) next.metadata.deletionGracePeriodSeconds = current.metadata.deletionGracePeriodSeconds;
+    }
+    if (!status) {
+      if ('status' in current) next.status = current.status;
+      else delete next.status;
+      if ('spec' in next && JSON.stringify(next.spec) !== JSON.stringify(current.spec)) {
+        next.metadata.generation = (current.metadata.generation ?? 0) + 1;
+      }
+    }
+    return next;
+  }
+
+  /** Writes (or deletes) under a compare on the mod revision; null when someone else wrote first. */
+  async #commit(key: string, object: KubeObject, modRevision: number, compare: Compare[], ops: Op[], remove: boolean): Promise<KubeObject | null> {
+    const response = await this.#ctx.store.txn({
+      compare: [{ key, target: 'mod', result: '=', value: modRevision }, ...compare],
+      success: [remove ? { type: 'delete', key } : { type: 'put', key, value: encodeObject(object) }, ...ops],
+      failure: [{ type: 'get', key }],
+    });
+    if (!response.succeeded) {
+      const existing = response.results[0];
+      if (existing?.type === 'get' && existing.kv?.modRevision === modRevision && compare.length > 0) {
+        throw this.#allocationConflict(object.metadata.name ?? '');
+      }
+      return null;
+    }
+    if (!remove) object.metadata.resourceVersion = String(response.revision);
+    return object;
+  }
+
+  #allocationConflict(name: string): ApiError {
+    return new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${this.type.plural} "${name}": an allocation this object needs was taken concurrently; try again`, {
+      name,
+      group: this.type.group,
+      kind: this.type.plural,
+    });
+  }
+
+  #decode(kv: KeyValue): KubeObject {
+    return this.#withTypeMeta(decodeObject(kv.value, kv.modRevision));
+  }
+
+  #withTypeMeta(object: KubeObject): KubeObject {
+    return { ...object, apiVersion: apiVersionOf(this.type), kind: this.type.kind, metadata: object.metadata };
   }
 
   #checkName(name: string): void {
@@ -236,9 +362,16 @@ export class ResourceStorage {
   }
 }
 
+/** Whether finalizers (or a namespace's spec.finalizers) still hold a deleted object. */
+export function holdsDeletion(object: KubeObject): boolean {
+  if ((object.metadata.finalizers ?? []).length > 0) return true;
+  const spec = object.spec;
+  return object.kind === 'Namespace' && isPlainObject(spec) && Array.isArray(spec.finalizers) && spec.finalizers.length > 0;
+}
+
 export function parseResourceVersion(value: string): number {
   const revision = Number(value);
-  if (!Number.isSafeInteger(revision) || revision < 0) throw badRequest(`invalid resource version: ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(revision)) throw badRequest(`invalid resource version: ${JSON.stringify(value)}`);
   return revision;
 }
 
@@ -249,9 +382,11 @@ function encodeContinue(revision: number, after: string): string {
 function decodeContinue(token: string): { revision: number; after: string } {
   try {
     const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { rv?: unknown; after?: unknown };
-    if (typeof parsed.rv === 'number' && typeof parsed.after === 'string') return { revision: parsed.rv, after: parsed.after };
+    if (typeof parsed.rv === 'number' && Number.isSafeInteger(parsed.rv) && parsed.rv >= 0 && typeof parsed.after === 'string') {
+      return { revision: parsed.rv, after: parsed.after };
+    }
   } catch {
-    // falls through to the error below
+    // not base64 JSON: the error below says what a continue token must be
   }
   throw badRequest('continue key is not valid: it must be the continue value of a previous list response');
 }

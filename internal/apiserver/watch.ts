@@ -17,6 +17,8 @@ export interface WatchRequest {
   fieldSelector: (object: KubeObject) => boolean;
   allowBookmarks: boolean;
   timeoutSeconds: number;
+  /** How each event's object is sent (a one-row Table for kubectl get -w). */
+  encode: (object: KubeObject) => object;
 }
 
 const bookmarkIntervalMs = 60_000;
@@ -46,7 +48,7 @@ export function serveWatch(c: Context, storage: ResourceStorage, store: Backend,
         const rv = request.resourceVersion;
         if (rv === undefined || rv === '' || rv === '0') {
           const list = await storage.list({ namespace: request.namespace, labelSelector: request.labelSelector, fieldSelector: request.fieldSelector });
-          for (const item of list.items) controller.enqueue(line({ type: 'ADDED', object: item }));
+          for (const item of list.items) controller.enqueue(line({ type: 'ADDED', object: request.encode(item) }));
           start = Number(list.metadata.resourceVersion) + 1;
         } else {
           start = parseResourceVersion(rv) + 1;
@@ -63,7 +65,7 @@ export function serveWatch(c: Context, storage: ResourceStorage, store: Backend,
         for await (const events of watcher) {
           for (const event of events) {
             const converted = storage.watchEvent(event);
-            if (matches(converted.object)) controller.enqueue(line(converted));
+            if (matches(converted.object)) controller.enqueue(line({ type: converted.type, object: request.encode(converted.object) }));
           }
         }
       } catch (error) {

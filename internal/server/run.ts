@@ -11,12 +11,15 @@ import { getRequestListener, type HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
 import { createApiServer, type Identity } from '../apiserver/app.ts';
 import { StorageRegistry } from '../apiserver/registry.ts';
+import { createLifecycle } from '../apiserver/admission/lifecycle.ts';
 import { MvccStore } from '../datastore/mvcc/store.ts';
 import { ensureServerCertificates, kubeconfigYaml, peerIdentity, tlsCredentials, writeKubeconfig } from '../pki/index.ts';
 import { buildInfo } from '../cli/build-info.ts';
 import type { Logger } from '../util/log.ts';
 import { nthAddress, parseIpv4Cidr } from '../util/ip.ts';
 import { bootstrapCluster } from './bootstrap.ts';
+import { GarbageCollector } from '../controllers/garbage-collector.ts';
+import { NamespaceFinalizer } from '../controllers/namespace-finalizer.ts';
 import { loadTokenFile } from './tokens.ts';
 
 export interface ServerConfig {
@@ -71,7 +74,11 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     warn: (message) => log.warn(message),
   });
   const tokens = await loadTokenFile(join(serverDir, 'tokens.csv'));
-  const registry = new StorageRegistry({ store, now: Date.now });
+  const lifecycle = createLifecycle({
+    network: { serviceCidr, reservedIps: [config.clusterDns], nodePortMin: 30000, nodePortMax: 32767 },
+    registry: () => registry,
+  });
+  const registry: StorageRegistry = new StorageRegistry({ store, now: Date.now, lifecycle });
   const advertise = config.bindAddress === '0.0.0.0' ? '127.0.0.1' : config.bindAddress;
   // Port 0 (tests) is known once listening; the app reads it lazily.
   let port = config.port;
@@ -108,6 +115,12 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     store.close();
     throw error;
   }
+  const controllers = new AbortController();
+  const runController = (name: string, run: (signal: AbortSignal) => Promise<void>): void => {
+    run(controllers.signal).catch((error: unknown) => log.error(`${name} stopped`, { error }));
+  };
+  runController('garbage collector', (signal) => new GarbageCollector(registry, store, log).run(signal));
+  runController('namespace finalizer', (signal) => new NamespaceFinalizer(registry, store, log).run(signal));
   const url = `https://${advertise}:${port}`;
   log.info('API server ready', { url, kubeconfig: config.kubeconfigPath, startupMs: Math.round(performance.now() - started), tokens: tokens.size });
 
@@ -117,6 +130,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     registry,
     store,
     async stop() {
+      controllers.abort();
       await new Promise<void>((resolve) => {
         https.close(() => resolve());
         https.closeAllConnections();

@@ -1,0 +1,242 @@
+/**
+ * The REST verbs over one resource path: get, list, watch, create, update, patch,
+ * delete and deletecollection, plus the status, scale and binding subresources.
+ */
+import type { Context } from 'hono';
+
+import type { Backend } from '../datastore/types.ts';
+import { parseDeleteOptions } from './delete-options.ts';
+import { isPlainObject, type KubeObject } from './objects.ts';
+import { patchObject, patchValue } from './patch-request.ts';
+import { parseJson, protobufContentType, readBody, utf8, type RequestBody } from './request-body.ts';
+import type { ResourcePath } from './request-path.ts';
+import type { StorageRegistry } from './registry.ts';
+import type { ResourceStorage, WriteOptions } from './rest.ts';
+import { applyScale, scaleOf } from './scale.ts';
+import { fieldSelectorMatcher, labelSelectorMatcher } from './selectors.ts';
+import { ApiError, badRequest, conflict, methodNotAllowed, notFound } from './status.ts';
+import { decodeProtobufObject } from './protobuf/decode.ts';
+import { respond, type Responder } from './respond.ts';
+import { serveWatch } from './watch.ts';
+
+export interface HandlerContext {
+  store: Backend;
+  registry: StorageRegistry;
+  maxBodyBytes: number;
+  now: () => number;
+}
+
+const writableSubresources: Record<string, readonly string[]> = {
+  status: ['GET', 'PUT', 'PATCH'],
+  scale: ['GET', 'PUT', 'PATCH'],
+  binding: ['POST'],
+  finalize: ['PUT'],
+};
+
+/** Serves one request to a resource path. */
+export async function handleResource(c: Context, path: ResourcePath, hc: HandlerContext): Promise<Response> {
+  const storage = hc.registry.of(path.type);
+  const method = c.req.method;
+  const query = (name: string): string | undefined => c.req.query(name);
+  const warnings: string[] = [];
+  const out: Responder = respond(c, path.type, hc.now, warnings);
+  if (path.subresource !== null) {
+    const declared = path.type.subresources.some((s) => s.name === path.subresource);
+    const methods = writableSubresources[path.subresource];
+    if (!declared || methods === undefined || path.name === null) throw notFound(path.type.plural, path.type.group, `${path.name ?? ''}/${path.subresource}`);
+    if (!methods.includes(method)) throw methodNotAllowed(`${method} is not supported on ${path.type.plural}/${path.subresource}`);
+  }
+  const writeOptions = (): WriteOptions => ({
+    dryRun: dryRunOf(query('dryRun')),
+    fieldManager: fieldManagerOf(query('fieldManager'), c.req.header('user-agent')),
+    fieldValidation: fieldValidationOf(query('fieldValidation')),
+    warnings,
+    subresource: path.subresource ?? undefined,
+  });
+
+  if (path.name === null) {
+    const selectors = {
+      namespace: path.namespace,
+      labelSelector: labelSelectorMatcher(query('labelSelector') ?? ''),
+      fieldSelector: fieldSelectorMatcher(query('fieldSelector') ?? ''),
+    };
+    switch (method) {
+      case 'GET': {
+        const watch = query('watch');
+        if (watch === 'true' || watch === '1') {
+          return serveWatch(c, storage, hc.store, {
+            ...selectors,
+            resourceVersion: query('resourceVersion'),
+            allowBookmarks: query('allowWatchBookmarks') === 'true',
+            timeoutSeconds: integerParam(query('timeoutSeconds'), 'timeoutSeconds') ?? 0,
+            encode: out.watchObject,
+          });
+        }
+        const list = await storage.list({
+          ...selectors,
+          limit: integerParam(query('limit'), 'limit') ?? 0,
+          continueToken: query('continue'),
+          resourceVersion: query('resourceVersion'),
+        });
+        return out.list(list);
+      }
+      case 'POST': {
+        if (path.namespace !== null) await requireNamespace(hc, path.namespace);
+        const body = await decodeObjectBody(c, hc.maxBodyBytes);
+        return out.object(await storage.create(path.namespace, body, { ...writeOptions(), operation: 'create' }), 201);
+      }
+      case 'DELETE': {
+        const raw = await readBody(c, hc.maxBodyBytes);
+        const options = parseDeleteOptions(raw === null ? null : parseJson(utf8(raw.bytes)), query);
+        const list = await storage.list(selectors);
+        const deleted: KubeObject[] = [];
+        for (const item of list.items) {
+          try {
+            deleted.push((await storage.delete(path.namespace ?? item.metadata.namespace ?? null, item.metadata.name ?? '', options)).object);
+          } catch (error) {
+            // Gone already (deleted concurrently) is what the caller asked for.
+            if (!(error instanceof ApiError && error.code === 404)) throw error;
+          }
+        }
+        return out.list({ ...list, items: deleted });
+      }
+      default:
+        throw methodNotAllowed(`${method} is not supported on a collection of ${path.type.plural}`);
+    }
+  }
+
+  const name = path.name;
+  switch (path.subresource) {
+    case 'scale':
+      return handleScale(c, storage, path.namespace, name, method, hc, writeOptions(), out);
+    case 'binding': {
+      const body = await decodeObjectBody(c, hc.maxBodyBytes);
+      return out.status(await bindPod(storage, path.namespace, name, body, writeOptions()), 201);
+    }
+    default:
+      break;
+  }
+  switch (method) {
+    case 'GET':
+      return out.object(await storage.get(path.namespace, name));
+    case 'PUT': {
+      const body = await decodeObjectBody(c, hc.maxBodyBytes);
+      return out.object(await storage.update(path.namespace, name, body, writeOptions()));
+    }
+    case 'PATCH': {
+      const raw = await readBody(c, hc.maxBodyBytes);
+      if (raw === null) throw badRequest('the request has no body; send the patch');
+      const result = await patchObject(storage, path.namespace, name, raw, {
+        ...writeOptions(),
+        force: query('force') === 'true',
+        fieldManagerDefaulted: query('fieldManager') === undefined,
+      });
+      return out.object(result.object, result.created ? 201 : 200);
+    }
+    case 'DELETE': {
+      const raw = await readBody(c, hc.maxBodyBytes);
+      const options = parseDeleteOptions(raw === null ? null : parseJson(utf8(raw.bytes)), query);
+      const result = await storage.delete(path.namespace, name, options);
+      if (result.deleted && path.type.kind !== 'Pod' && path.type.kind !== 'Namespace') {
+        return out.success({ name, group: path.type.group, kind: path.type.plural, uid: result.object.metadata.uid ?? '' });
+      }
+      return out.object(result.object, result.deleted ? 200 : 202);
+    }
+    default:
+      throw methodNotAllowed(`${method} is not supported on ${path.type.plural}`);
+  }
+}
+
+async function handleScale(c: Context, storage: ResourceStorage, namespace: string | null, name: string, method: string, hc: HandlerContext, options: WriteOptions, out: Responder): Promise<Response> {
+  if (method === 'GET') return out.plain(scaleOf(await storage.get(namespace, name)));
+  const raw = await readBody(c, hc.maxBodyBytes);
+  if (raw === null) throw badRequest('the request has no body; send a Scale');
+  const parentOptions: WriteOptions = { ...options, subresource: undefined, operation: method === 'PUT' ? 'update' : 'patch' };
+  if (method === 'PUT') {
+    const scale = decodeObject(raw);
+    const updated = await storage.guaranteedUpdate(namespace, name, parentOptions, (current) => applyScale(current, scale, storage.type.plural, storage.type.group));
+    return out.plain(scaleOf(updated));
+  }
+  const updated = await storage.guaranteedUpdate(namespace, name, parentOptions, async (current) => {
+    const patched = patchValue(scaleOf(current), raw, 'io.k8s.api.autoscaling.v1.Scale');
+    return applyScale(current, patched, storage.type.plural, storage.type.group);
+  });
+  return out.plain(scaleOf(updated));
+}
+
+/** pods/NAME/binding: sets spec.nodeName once. */
+async function bindPod(storage: ResourceStorage, namespace: string | null, name: string, body: unknown, options: WriteOptions): Promise<{ name: string; kind: string }> {
+  const target = isPlainObject(body) && isPlainObject(body.target) ? body.target : null;
+  const node = target?.name;
+  if (typeof node !== 'string' || node === '') throw badRequest('a Binding needs target.name, the node to bind to');
+  await storage.guaranteedUpdate(namespace, name, { ...options, subresource: undefined, operation: 'update' }, (pod) => {
+    const spec = isPlainObject(pod.spec) ? pod.spec : {};
+    if (pod.metadata.deletionTimestamp) throw conflict('pods', '', name, 'pod is being deleted, cannot be assigned to a host');
+    if (typeof spec.nodeName === 'string' && spec.nodeName !== '') {
+      throw conflict('pods', '', name, `pod ${name} is already assigned to node "${spec.nodeName}"`);
+    }
+    pod.spec = { ...spec, nodeName: node };
+    return pod;
+  });
+  return { name, kind: 'pods' };
+}
+
+/** Namespace lifecycle: content goes only into namespaces that exist and are not terminating. */
+async function requireNamespace(hc: HandlerContext, namespace: string): Promise<void> {
+  const namespaces = hc.registry.get('', 'v1', 'namespaces');
+  let object: KubeObject;
+  try {
+    object = await namespaces.get(null, namespace);
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 404) throw notFound('namespaces', '', namespace);
+    throw error;
+  }
+  if (object.metadata.deletionTimestamp) {
+    throw new ApiError(403, 'Forbidden', `unable to create new content in namespace ${namespace} because it is being terminated`, {
+      name: namespace,
+      kind: 'namespaces',
+      causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }],
+    });
+  }
+}
+
+async function decodeObjectBody(c: Context, maxBytes: number): Promise<unknown> {
+  const raw = await readBody(c, maxBytes);
+  if (raw === null) throw badRequest('the request has no body; send the object');
+  return decodeObject(raw);
+}
+
+function decodeObject(raw: RequestBody): unknown {
+  if (raw.contentType === protobufContentType) return decodeProtobufObject(raw.bytes);
+  if (raw.contentType === 'application/json' || raw.contentType === 'application/yaml' || raw.contentType === '*/*') return parseJson(utf8(raw.bytes));
+  throw new ApiError(415, 'UnsupportedMediaType', `the body of type "${raw.contentType}" is not supported: send application/json or ${protobufContentType}`);
+}
+
+function integerParam(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d+$/.test(value)) throw badRequest(`${name} must be a non-negative integer, not ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+function dryRunOf(value: string | undefined): boolean {
+  if (value === undefined || value === '') return false;
+  if (value !== 'All') throw badRequest(`dryRun: Unsupported value: "${value}": supported values: "All"`);
+  return true;
+}
+
+function fieldValidationOf(value: string | undefined): 'Strict' | 'Warn' | 'Ignore' {
+  if (value === undefined || value === '') return 'Warn';
+  if (value === 'Strict' || value === 'Warn' || value === 'Ignore') return value;
+  throw badRequest(`fieldValidation: Unsupported value: "${value}": supported values: "Ignore", "Strict", "Warn"`);
+}
+
+/** The manager of a request's fields: ?fieldManager, else the user agent's program name, as upstream. */
+function fieldManagerOf(value: string | undefined, userAgent: string | undefined): string {
+  if (value !== undefined) {
+    if (value === '' || value.length > 128 || /[^\x20-\x7e]/.test(value)) throw badRequest('fieldManager must be 1 to 128 printable characters');
+    return value;
+  }
+  const program = (userAgent ?? 'unknown').split('/')[0] ?? 'unknown';
+  return program.slice(0, 128) || 'unknown';
+}
+

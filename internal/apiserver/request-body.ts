@@ -1,0 +1,73 @@
+/**
+ * Reading request bodies: size limit, then JSON, YAML (apply patches) or Kubernetes
+ * protobuf by Content-Type. Every failure is a 4xx Status.
+ */
+import type { Context } from 'hono';
+import { parse as parseYaml } from 'yaml';
+import { ApiError, badRequest } from './status.ts';
+
+export const protobufContentType = 'application/vnd.kubernetes.protobuf';
+
+/** Deepest nesting accepted in a body, far beyond any real object. */
+const maxDepth = 100;
+
+export interface RequestBody {
+  /** The media type without parameters, lower case. */
+  contentType: string;
+  bytes: Uint8Array;
+}
+
+/** Reads the raw body within `maxBytes`; null when empty. */
+export async function readBody(c: Context, maxBytes: number): Promise<RequestBody | null> {
+  const declared = Number(c.req.header('content-length') ?? '0');
+  if (declared > maxBytes) throw tooLarge(maxBytes);
+  const bytes = new Uint8Array(await c.req.arrayBuffer());
+  if (bytes.byteLength > maxBytes) throw tooLarge(maxBytes);
+  if (bytes.byteLength === 0) return null;
+  const contentType = (c.req.header('content-type') ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? '';
+  return { contentType, bytes };
+}
+
+/** Parses JSON text with a clear 400 on syntax errors and on absurd nesting. */
+export function parseJson(text: string): unknown {
+  checkNesting(text);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw badRequest(`the body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Parses a YAML (or JSON) document, as server-side apply bodies may be either. */
+export function parseYamlDocument(text: string): unknown {
+  checkNesting(text);
+  try {
+    return parseYaml(text, { maxAliasCount: 100, uniqueKeys: true });
+  } catch (error) {
+    throw badRequest(`the body is not valid YAML: ${(error as Error).message}`);
+  }
+}
+
+export function utf8(bytes: Uint8Array): string {
+  return new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+}
+
+function tooLarge(maxBytes: number): ApiError {
+  return new ApiError(413, 'RequestEntityTooLarge', `the request body is too large: the limit is ${maxBytes} bytes`);
+}
+
+/** Counts bracket depth outside strings so that deep documents are refused before any recursion. */
+function checkNesting(text: string): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === 92) i++;
+      else if (char === 34) inString = false;
+    } else if (char === 34) inString = true;
+    else if (char === 123 || char === 91) {
+      if (++depth > maxDepth) throw badRequest(`the body is nested deeper than ${maxDepth} levels`);
+    } else if (char === 125 || char === 93) depth--;
+  }
+}

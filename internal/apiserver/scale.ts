@@ -1,0 +1,60 @@
+/** The scale subresource: an autoscaling/v1 Scale view of a workload's replicas. */
+import { isPlainObject, type KubeObject } from './objects.ts';
+import { badRequest, conflict } from './status.ts';
+
+/** The Scale of `object` (a Deployment, ReplicaSet or StatefulSet). */
+export function scaleOf(object: KubeObject): KubeObject {
+  const spec = isPlainObject(object.spec) ? object.spec : {};
+  const status = isPlainObject(object.status) ? object.status : {};
+  const meta = object.metadata;
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: {
+      name: meta.name,
+      namespace: meta.namespace,
+      uid: meta.uid,
+      resourceVersion: meta.resourceVersion,
+      creationTimestamp: meta.creationTimestamp,
+    },
+    spec: { replicas: typeof spec.replicas === 'number' ? spec.replicas : 1 },
+    status: { replicas: typeof status.replicas === 'number' ? status.replicas : 0, selector: selectorString(spec.selector) },
+  };
+}
+
+/** Applies a Scale's spec.replicas to `object`; a stale resourceVersion in the Scale is a conflict. */
+export function applyScale(object: KubeObject, scale: unknown, plural: string, group: string): KubeObject {
+  if (!isPlainObject(scale)) throw badRequest('the body must be a Scale object');
+  const spec = isPlainObject(scale.spec) ? scale.spec : {};
+  const replicas = spec.replicas ?? 0;
+  if (typeof replicas !== 'number' || !Number.isSafeInteger(replicas)) throw badRequest('spec.replicas of a Scale must be an integer');
+  const meta = isPlainObject(scale.metadata) ? scale.metadata : {};
+  if (typeof meta.resourceVersion === 'string' && meta.resourceVersion !== '' && meta.resourceVersion !== object.metadata.resourceVersion) {
+    throw conflict(plural, group, object.metadata.name ?? '', 'the object has been modified; please apply your changes to the latest version and try again');
+  }
+  const objectSpec = isPlainObject(object.spec) ? object.spec : {};
+  object.spec = { ...objectSpec, replicas };
+  return object;
+}
+
+function selectorString(selector: unknown): string {
+  if (!isPlainObject(selector)) return '';
+  const parts: string[] = [];
+  if (isPlainObject(selector.matchLabels)) {
+    for (const [key, value] of Object.entries(selector.matchLabels)) parts.push(`${key}=${String(value)}`);
+  }
+  if (Array.isArray(selector.matchExpressions)) {
+    for (const expression of selector.matchExpressions) {
+      if (!isPlainObject(expression)) continue;
+      const values = Array.isArray(expression.values) ? expression.values.map(String) : [];
+      const key = String(expression.key);
+      switch (expression.operator) {
+        case 'In': parts.push(`${key} in (${values.join(',')})`); break;
+        case 'NotIn': parts.push(`${key} notin (${values.join(',')})`); break;
+        case 'Exists': parts.push(key); break;
+        case 'DoesNotExist': parts.push(`!${key}`); break;
+      }
+    }
+  }
+  return parts.join(',');
+}

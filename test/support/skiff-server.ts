@@ -1,0 +1,100 @@
+/**
+ * Runs the built executable (dist/skiff) as `skiff server` in a temp dir for end-to-end
+ * tests, and runs the real kubectl against it with an isolated HOME (discovery cache).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import type { Cleanup } from './tmp.ts';
+import { eventually } from './poll.ts';
+
+const root = resolve(import.meta.dirname, '..', '..');
+
+/** The executable under test: $SKIFF_BINARY, else dist/skiff (build/test.sh builds it first). */
+export function skiffBinary(): string {
+  const path = process.env.SKIFF_BINARY ?? join(root, 'dist', 'skiff');
+  if (!existsSync(path)) throw new Error(`Cannot run end-to-end tests as ${path} does not exist: run 'npm run build' first`);
+  return path;
+}
+
+export interface SkiffServer {
+  dir: string;
+  kubeconfig: string;
+  url: string;
+  port: number;
+  process: ChildProcess;
+  /** Everything the server logged so far. */
+  log(): string;
+  kubectl(args: string[], options?: { input?: string; env?: Record<string, string>; timeoutMs?: number }): KubectlResult;
+  /** Stops with SIGTERM and waits for the exit. */
+  stop(): Promise<void>;
+}
+
+export interface KubectlResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Starts `skiff server` (no agent) and waits until kubectl can reach it. */
+export async function startSkiffServer(t: Cleanup, extraArgs: string[] = []): Promise<SkiffServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'skiff-e2e-'));
+  const port = await freePort();
+  const kubeconfig = join(dir, 'admin.yaml');
+  let output = '';
+  const child = spawn(
+    skiffBinary(),
+    ['server', '--data-dir', join(dir, 'data'), '--write-kubeconfig', kubeconfig, '--https-listen-port', String(port), '--bind-address', '127.0.0.1', '--disable-agent', '--config', join(dir, 'none.yaml'), ...extraArgs],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: dir, SKIFF_CACHE_DIR: join(dir, 'cache') } },
+  );
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  t.after(async () => {
+    await stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await eventually('skiff server to be ready', () => {
+    if (child.exitCode !== null) throw new Error(`skiff server exited with ${child.exitCode}:\n${output}`);
+    return output.includes('API server ready');
+  }, 20_000);
+  const kubectl = (args: string[], options: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {}): KubectlResult => {
+    const result = spawnSync('kubectl', args, {
+      encoding: 'utf8',
+      input: options.input,
+      timeout: options.timeoutMs ?? 30_000,
+      env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dir, ...options.env },
+    });
+    return { code: result.status ?? -1, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+  };
+  return { dir, kubeconfig, url: `https://127.0.0.1:${port}`, port, process: child, log: () => output, kubectl, stop };
+}
+
+/** Reads the admin client credentials from a kubeconfig (for raw HTTPS calls). */
+export function adminCredentials(kubeconfig: string): { ca: string; cert: string; key: string } {
+  const text = readFileSync(kubeconfig, 'utf8');
+  const field = (name: string): string => {
+    const match = new RegExp(`${name}: (\\S+)`).exec(text);
+    if (match?.[1] === undefined) throw new Error(`kubeconfig has no ${name}`);
+    return Buffer.from(match[1], 'base64').toString('utf8');
+  };
+  return { ca: field('certificate-authority-data'), cert: field('client-certificate-data'), key: field('client-key-data') };
+}
