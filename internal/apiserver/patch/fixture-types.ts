@@ -71,6 +71,7 @@ export function fixtureLookup(name: string): TypeDef | undefined {
   return byName.get(name);
 }
 
+/** A fixture type by name; throws for a name the fixture does not define. */
 export function fixtureDef(name: string): TypeDef {
   const def = byName.get(name);
   if (def === undefined) throw new Error(`no fixture type ${name}`);

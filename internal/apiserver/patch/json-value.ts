@@ -8,10 +8,12 @@ import { malformedPatch } from './errors.ts';
  */
 export const maxPatchDepth = 1000;
 
+/** A JSON object: not null, not an array. */
 export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A JSON primitive, compared by value when lists are merged. */
 export function isScalar(value: unknown): value is string | number | boolean | null {
   return value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 }
