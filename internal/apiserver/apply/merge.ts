@@ -8,7 +8,7 @@ import { isPlainObject } from '../objects.ts';
 import type { FieldSet } from './field-set.ts';
 import type { PathElement } from './path-element.ts';
 import type { Shape } from './shape.ts';
-import { asObject, checkDepth, childShape, indexItems, isEmptyish, nodeKind, type IndexedItem, type WalkContext } from './walk.ts';
+import { asObject, checkDepth, setKey, childShape, indexItems, isEmptyish, nodeKind, type IndexedItem, type WalkContext } from './walk.ts';
 
 /** `lhs` with `rhs` merged in; absent sides (undefined) take the other side. */
 export function merge(lhs: Json | undefined, rhs: Json | undefined, shape: Shape, ctx: WalkContext): Json | undefined {
@@ -28,10 +28,10 @@ function visitMerge(lhs: Json | undefined, rhs: Json | undefined, shape: Shape, 
     for (const [name, lv] of Object.entries(l)) {
       const rv = Object.hasOwn(r, name) ? r[name] : undefined;
       const merged = visitMerge(lv, rv, childShape(shape, name, path, ctx), [...path, { field: name }], ctx);
-      if (merged !== undefined) out[name] = merged;
+      if (merged !== undefined) setKey(out, name, merged);
     }
     for (const [name, rv] of Object.entries(r)) {
-      if (!Object.hasOwn(l, name)) out[name] = rv;
+      if (!Object.hasOwn(l, name)) setKey(out, name, rv);
     }
     return out;
   }
@@ -116,7 +116,7 @@ function visitRemove(value: Json, set: FieldSet, shape: Shape, path: PathElement
       const below = set.childSet(pe);
       const kept = below && !below.isEmpty() ? visitRemove(v, below, childShape(shape, name, path, ctx), [...path, pe], ctx) : v;
       if (kept === undefined) removed = true;
-      else out[name] = kept;
+      else setKey(out, name, kept);
     }
     return removed && Object.keys(out).length === 0 ? undefined : out;
   }
@@ -156,7 +156,7 @@ export function dropNulls(value: Json, shape: Shape, ctx: WalkContext, depth = 0
   const out: JsonObject = {};
   for (const [name, v] of Object.entries(value)) {
     if (v === null && shape.k === 'struct') continue;
-    out[name] = dropNulls(v, childShape(shape, name, [], { ...ctx, strict: false }), ctx, depth + 1);
+    setKey(out, name, dropNulls(v, childShape(shape, name, [], { ...ctx, strict: false }), ctx, depth + 1));
   }
   return out;
 }

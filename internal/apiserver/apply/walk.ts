@@ -139,3 +139,8 @@ export function deepEqual(a: Json, b: Json): boolean {
   }
   return false;
 }
+
+/** Sets an own property, even one named `__proto__`, without touching the prototype. */
+export function setKey(object: JsonObject, key: string, value: Json): void {
+  Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+}
