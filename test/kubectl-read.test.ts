@@ -11,8 +11,9 @@ import { eventually } from './support/poll.ts';
 describe('kubectl reads from skiff server', () => {
   let server: SkiffServer;
   before(async () => {
-    server = await startSkiffServer({ after });
+    server = await startSkiffServer(undefined);
   });
+  after(() => server?.close());
 
   const ok = (args: string[], input?: string): string => {
     const result = server.kubectl(args, { input });

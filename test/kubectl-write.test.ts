@@ -30,8 +30,9 @@ ${extra}`;
 describe('kubectl writes to skiff server', () => {
   let server: SkiffServer;
   before(async () => {
-    server = await startSkiffServer({ after });
+    server = await startSkiffServer(undefined);
   });
+  after(() => server?.close());
   const run = (args: string[], input?: string, env?: Record<string, string>) => server.kubectl(args, { input, env });
   const ok = (args: string[], input?: string, env?: Record<string, string>): string => {
     const result = run(args, input, env);
@@ -95,7 +96,7 @@ describe('kubectl writes to skiff server', () => {
     assert.match(conflict.stderr, /conflict/i);
     assert.match(conflict.stderr, /\.data\.owner/);
     ok(['apply', '--server-side', '--field-manager=second', '--force-conflicts', '-f', '-'], other);
-    const cm = json(['get', 'configmap', 'ssa']);
+    const cm = json(['get', 'configmap', 'ssa', '--show-managed-fields']);
     assert.equal(cm.data.owner, 'second');
     assert.ok(cm.metadata.managedFields.some((m: { manager: string; operation: string }) => m.manager === 'second' && m.operation === 'Apply'));
   });

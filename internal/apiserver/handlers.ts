@@ -81,8 +81,9 @@ export async function handleResource(c: Context, path: ResourcePath, hc: Handler
         return out.list(list);
       }
       case 'POST': {
-        if (path.namespace !== null) await requireNamespace(hc, path.namespace);
         const body = await decodeObjectBody(c, hc.maxBodyBytes);
+        storage.checkBody(path.namespace, body);
+        if (path.namespace !== null) await requireNamespace(hc, path.namespace);
         return out.object(await storage.create(path.namespace, body, { ...writeOptions(), operation: 'create' }), 201);
       }
       case 'DELETE': {

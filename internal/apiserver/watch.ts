@@ -79,8 +79,6 @@ export function serveWatch(c: Context, storage: ResourceStorage, store: Backend,
     cancel: () => abort.abort(),
   });
 
-  const outgoing = (c.env as { outgoing?: { flushHeaders?: () => void } } | undefined)?.outgoing;
-  queueMicrotask(() => outgoing?.flushHeaders?.());
   return new Response(body, {
     status: 200,
     headers: { 'content-type': 'application/json', 'cache-control': 'no-cache, private', 'transfer-encoding': 'chunked' },

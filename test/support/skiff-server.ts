@@ -3,7 +3,7 @@
  * tests, and runs the real kubectl against it with an isolated HOME (discovery cache).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -30,6 +30,8 @@ export interface SkiffServer {
   kubectl(args: string[], options?: { input?: string; env?: Record<string, string>; timeoutMs?: number }): KubectlResult;
   /** Stops with SIGTERM and waits for the exit. */
   stop(): Promise<void>;
+  /** Stops and removes the directory. */
+  close(): Promise<void>;
 }
 
 export interface KubectlResult {
@@ -50,15 +52,20 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts `skiff server` (no agent) and waits until kubectl can reach it. */
-export async function startSkiffServer(t: Cleanup, extraArgs: string[] = []): Promise<SkiffServer> {
+/**
+ * Starts `skiff server` (no agent). With `t`, it is stopped and its directory removed when
+ * `t` ends; suites call `close()` from their own `after` hook instead.
+ */
+export async function startSkiffServer(t: Cleanup | undefined, extraArgs: string[] = []): Promise<SkiffServer> {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-e2e-'));
   const port = await freePort();
   const kubeconfig = join(dir, 'admin.yaml');
+  // An empty config file keeps the machine's /etc/skiff/config.yaml out of the test.
+  writeFileSync(join(dir, 'config.yaml'), '');
   let output = '';
   const child = spawn(
     skiffBinary(),
-    ['server', '--data-dir', join(dir, 'data'), '--write-kubeconfig', kubeconfig, '--https-listen-port', String(port), '--bind-address', '127.0.0.1', '--disable-agent', '--config', join(dir, 'none.yaml'), ...extraArgs],
+    ['server', '--data-dir', join(dir, 'data'), '--write-kubeconfig', kubeconfig, '--https-listen-port', String(port), '--bind-address', '127.0.0.1', '--disable-agent', '--config', join(dir, 'config.yaml'), ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: dir, SKIFF_CACHE_DIR: join(dir, 'cache') } },
   );
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -68,14 +75,13 @@ export async function startSkiffServer(t: Cleanup, extraArgs: string[] = []): Pr
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
   };
-  t.after(async () => {
+  const close = async (): Promise<void> => {
     await stop();
     rmSync(dir, { recursive: true, force: true });
-  });
-  await eventually('skiff server to be ready', () => {
-    if (child.exitCode !== null) throw new Error(`skiff server exited with ${child.exitCode}:\n${output}`);
-    return output.includes('API server ready');
-  }, 20_000);
+  };
+  t?.after(close);
+  await eventually('skiff server to be ready', () => output.includes('API server ready') || child.exitCode !== null, 20_000);
+  if (child.exitCode !== null) throw new Error(`skiff server exited with ${child.exitCode}:\n${output}`);
   const kubectl = (args: string[], options: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {}): KubectlResult => {
     const result = spawnSync('kubectl', args, {
       encoding: 'utf8',
@@ -85,7 +91,7 @@ export async function startSkiffServer(t: Cleanup, extraArgs: string[] = []): Pr
     });
     return { code: result.status ?? -1, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
   };
-  return { dir, kubeconfig, url: `https://127.0.0.1:${port}`, port, process: child, log: () => output, kubectl, stop };
+  return { dir, kubeconfig, url: `https://127.0.0.1:${port}`, port, process: child, log: () => output, kubectl, stop, close };
 }
 
 /** Reads the admin client credentials from a kubeconfig (for raw HTTPS calls). */
