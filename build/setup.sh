@@ -13,6 +13,9 @@ command -v git >/dev/null 2>&1 || need+=(git)
 # The arm64 executable is smoke-tested under user-mode emulation.
 command -v qemu-aarch64-static >/dev/null 2>&1 || need+=(qemu-user-static)
 [ -e /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 ] || need+=(libc6-arm64-cross libstdc++6-arm64-cross)
+# End-to-end suites drive the server with the real kubectl and the Python client.
+command -v kubectl >/dev/null 2>&1 || need+=(kubectl)
+/usr/bin/python3 -c 'import kubernetes' >/dev/null 2>&1 || need+=(python3-kubernetes)
 if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "setup: missing ${need[*]}; run as root or install them with: sudo apt-get install -y ${need[*]}" >&2

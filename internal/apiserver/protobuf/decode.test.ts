@@ -268,4 +268,12 @@ describe('decoding with the built-in registry', () => {
     assert.deepEqual(ports.map((p) => p.targetPort), [8080, 'metrics']);
     assert.deepEqual(decodeProtobufObject(configMapBody).binaryData, { blob: 'AAEC/w==' });
   });
+  it('decodes structs Go embeds inline (a Volume\'s source, a ConfigMap reference) into their parent, as JSON has them', { skip: kindDefinition('', 'v1', 'Pod') === undefined }, () => {
+    const pod = concat(
+      m(1, s(1, 'p')),
+      m(2, m(1, s(1, 'cfg'), m(2, m(19, m(1, s(1, 'settings')), v(3, 420)))), m(2, s(1, 'c'), s(2, 'busybox'))),
+    );
+    const object = decodeProtobufObject(envelope('v1', 'Pod', pod));
+    assert.deepEqual((object.spec as JsonObject).volumes, [{ name: 'cfg', configMap: { name: 'settings', defaultMode: 420 } }]);
+  });
 });

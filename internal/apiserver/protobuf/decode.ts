@@ -4,7 +4,7 @@
  * and carrying the object's generated.proto encoding, decoded to the JSON form
  * the rest of the API server works with.
  */
-import { definitionNamed, kindDefinition } from '../../api/schema/registry.ts';
+import { definitionNamed, inlineEmbedding, kindDefinition } from '../../api/schema/registry.ts';
 import type { JsonObject } from '../objects.ts';
 import { ApiError } from '../status.ts';
 import { type DecodeContext, decodeStruct, type Definitions } from './message.ts';
@@ -19,7 +19,7 @@ const magic = [0x6b, 0x38, 0x73, 0x00];
 /** Deep enough for any real object (a pod template sits about ten messages down). */
 const defaultMaxDepth = 100;
 
-const builtinDefinitions: Definitions = { definitionNamed, kindDefinition };
+const builtinDefinitions: Definitions = { definitionNamed, kindDefinition, inlineEmbedding };
 
 export interface DecodeOptions {
   /** Where kinds and types are looked up; the built-in registry by default. */

@@ -22,6 +22,8 @@ import { readIntOrString, readQuantity, readRaw, readTimestamp } from './wrapper
 export interface Definitions {
   definitionNamed(name: string): TypeDef | undefined;
   kindDefinition(group: string, version: string, kind: string): TypeDef | undefined;
+  /** The inline-embedded struct that field `proto` of `parent` carries, if any. */
+  inlineEmbedding?(parent: string, proto: number): string | undefined;
 }
 
 export interface DecodeContext {
@@ -217,7 +219,15 @@ export function decodeStruct(reader: Reader, stop: number, def: TypeDef, ctx: De
   const out: JsonObject = {};
   eachField(reader, stop, (number, wire) => {
     const entry = table.get(number);
-    if (entry === undefined) return false;
+    if (entry === undefined) {
+      const embedded = ctx.definitions.inlineEmbedding?.(def.name, number);
+      const embeddedDef = embedded === undefined ? undefined : ctx.definitions.definitionNamed(embedded);
+      if (embeddedDef === undefined) return false;
+      // Go inlines this struct: its fields belong to the parent in JSON.
+      expectWire(`${def.name}.<inline ${number}>`, wire, WIRE_LEN);
+      Object.assign(out, decodeStruct(reader, lengthDelimited(reader, stop), embeddedDef, ctx, depth + 1));
+      return true;
+    }
     const [name, field] = entry;
     const type = resolve(field.type);
     const where = `${def.name}.${name}`;

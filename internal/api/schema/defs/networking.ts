@@ -212,5 +212,15 @@ const endpointSlice: TypeDef[] = [
   ),
 ];
 
+/**
+ * IngressRule.http is inline in JSON but nested in protobuf (IngressRuleValue, field 2);
+ * this definition exists only so protobuf bodies can be decoded.
+ */
+const ingressRuleValue = struct(`${NET}.IngressRuleValue`, 'The protobuf wrapper of an IngressRule\'s HTTP rules.', {
+  http: field(1, net('HTTPIngressRuleValue'), 'HTTP path rules for the host.'),
+});
+
+export const networkingInlineEmbeddings = [{ parent: `${NET}.IngressRule`, proto: 2, type: ingressRuleValue.name }] as const;
+
 /** Type definitions of networking.k8s.io/v1 and discovery.k8s.io/v1. */
-export const networkingDefinitions: TypeDef[] = [...ingress, ...ingressClass, ...networkPolicy, ...endpointSlice];
+export const networkingDefinitions: TypeDef[] = [...ingress, ...ingressClass, ...networkPolicy, ...endpointSlice, ingressRuleValue];
