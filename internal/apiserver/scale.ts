@@ -1,6 +1,7 @@
 /** The scale subresource: an autoscaling/v1 Scale view of a workload's replicas. */
 import { isPlainObject, type KubeObject } from './objects.ts';
 import { badRequest, conflict } from './status.ts';
+import { selectorString } from './table/format.ts';
 
 /** The Scale of `object` (a Deployment, ReplicaSet or StatefulSet). */
 export function scaleOf(object: KubeObject): KubeObject {
@@ -18,7 +19,7 @@ export function scaleOf(object: KubeObject): KubeObject {
       creationTimestamp: meta.creationTimestamp,
     },
     spec: { replicas: typeof spec.replicas === 'number' ? spec.replicas : 1 },
-    status: { replicas: typeof status.replicas === 'number' ? status.replicas : 0, selector: selectorString(spec.selector) },
+    status: { replicas: typeof status.replicas === 'number' ? status.replicas : 0, selector: selectorString(spec.selector) ?? '' },
   };
 }
 
@@ -35,26 +36,4 @@ export function applyScale(object: KubeObject, scale: unknown, plural: string, g
   const objectSpec = isPlainObject(object.spec) ? object.spec : {};
   object.spec = { ...objectSpec, replicas };
   return object;
-}
-
-function selectorString(selector: unknown): string {
-  if (!isPlainObject(selector)) return '';
-  const parts: string[] = [];
-  if (isPlainObject(selector.matchLabels)) {
-    for (const [key, value] of Object.entries(selector.matchLabels)) parts.push(`${key}=${String(value)}`);
-  }
-  if (Array.isArray(selector.matchExpressions)) {
-    for (const expression of selector.matchExpressions) {
-      if (!isPlainObject(expression)) continue;
-      const values = Array.isArray(expression.values) ? expression.values.map(String) : [];
-      const key = String(expression.key);
-      switch (expression.operator) {
-        case 'In': parts.push(`${key} in (${values.join(',')})`); break;
-        case 'NotIn': parts.push(`${key} notin (${values.join(',')})`); break;
-        case 'Exists': parts.push(key); break;
-        case 'DoesNotExist': parts.push(`!${key}`); break;
-      }
-    }
-  }
-  return parts.join(',');
 }
