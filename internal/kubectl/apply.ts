@@ -4,7 +4,7 @@ import type { ResourceType } from '../api/resources.ts';
 import type { KubeObject } from '../apiserver/objects.ts';
 import { UsageError } from '../cli/usage-error.ts';
 import { ApiStatusError } from '../client/index.ts';
-import { fieldManager, type KubectlContext } from './context.ts';
+import { fieldManager, managerFor, type KubectlContext } from './context.ts';
 import { errorLine, KubectlError } from './errors.ts';
 import { boolFlag, listFlag, type FlagSpec, type ParsedFlags } from './flags.ts';
 import { readManifests, type ManifestObject } from './manifests.ts';
@@ -87,7 +87,7 @@ export async function runApply(ctx: KubectlContext, parsed: ParsedFlags): Promis
 export async function runCreate(ctx: KubectlContext, parsed: ParsedFlags): Promise<number> {
   const placed = placedObjects(ctx, parsed, 'create');
   return eachObject(ctx, placed, async ({ type, namespace, object }) => {
-    const created = await ctx.api.resource(specOf(type)).create(namespace, object, { fieldManager, signal: ctx.signal });
+    const created = await ctx.api.resource(specOf(type)).create(namespace, object, { fieldManager: managerFor('create'), signal: ctx.signal });
     // A generateName object is only named once created.
     object.metadata.name = created.metadata.name;
     return 'created';

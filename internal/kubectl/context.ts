@@ -12,8 +12,16 @@ import { stringFlag, type ParsedFlags } from './flags.ts';
 /** The server's admin kubeconfig, written by `skiff server`. */
 export const serverKubeconfig = '/etc/skiff/skiff.yaml';
 
-/** The field manager server-side apply and other writes record. */
+/** The field manager server-side apply records. */
 export const fieldManager = 'skiff-kubectl';
+
+/**
+ * The field manager of the other writes: one per verb, so that a label change (an
+ * Update) never shares a manager with apply and make the next apply conflict.
+ */
+export function managerFor(verb: 'create' | 'label' | 'scale'): string {
+  return `${fieldManager}-${verb}`;
+}
 
 /** A verb's view of the cluster and the terminal. */
 export interface KubectlContext {

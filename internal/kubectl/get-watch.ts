@@ -8,7 +8,7 @@ import { watchEvents } from '../client/index.ts';
 import type { KubectlContext } from './context.ts';
 import { fetchObjects, fetchTable, noResourcesMessage, withTypeMeta, type Selection } from './fetch.ts';
 import { qualifiedKind, specOf } from './resolve.ts';
-import { toJson, toYaml, type OutputFormat } from './output.ts';
+import { toJson, toYaml, withoutManagedFields, type OutputFormat } from './output.ts';
 import { alignCells, isTable, tableAccept, tableCells, type TableColumn } from './table.ts';
 
 export interface WatchPrintOptions {
@@ -23,6 +23,7 @@ export async function watchAndPrint(ctx: KubectlContext, type: ResourceType, sel
   let columns: TableColumn[] = [];
   let headerDue = options.headers;
   let resourceVersion: string | undefined;
+  const widths: number[] = [];
   const tableOptions = { wide: options.format === 'wide', withNamespace: options.withNamespace };
 
   if (tableMode) {
@@ -33,7 +34,7 @@ export async function watchAndPrint(ctx: KubectlContext, type: ResourceType, sel
     if (rows.length === 0) {
       ctx.io.stderr(noResourcesMessage(selection.namespace));
     } else {
-      ctx.io.stdout(alignCells(tableCells(columns, rows, { ...tableOptions, headers: headerDue })));
+      ctx.io.stdout(alignCells(tableCells(columns, rows, { ...tableOptions, headers: headerDue }), widths));
       headerDue = false;
     }
   } else {
@@ -67,7 +68,7 @@ export async function watchAndPrint(ctx: KubectlContext, type: ResourceType, sel
       const body: unknown = event.object;
       if (tableMode && isTable(body)) {
         if (columns.length === 0) columns = body.columnDefinitions ?? [];
-        ctx.io.stdout(alignCells(tableCells(columns, body.rows ?? [], { ...tableOptions, headers: headerDue })));
+        ctx.io.stdout(alignCells(tableCells(columns, body.rows ?? [], { ...tableOptions, headers: headerDue }), widths));
         headerDue = false;
       } else if (!tableMode) {
         printObject(ctx, type, event.object, options.format);
@@ -83,7 +84,7 @@ export async function watchAndPrint(ctx: KubectlContext, type: ResourceType, sel
 }
 
 function printObject(ctx: KubectlContext, type: ResourceType, object: KubeObject, format: OutputFormat): void {
-  const typed = withTypeMeta(type, object);
+  const typed = withoutManagedFields(withTypeMeta(type, object));
   if (format === 'name') ctx.io.stdout(`${qualifiedKind(type)}/${object.metadata.name ?? ''}\n`);
   else if (format === 'json') ctx.io.stdout(toJson(typed));
   else ctx.io.stdout(`---\n${toYaml(typed)}`);

@@ -8,7 +8,7 @@ import { errorLine } from './errors.ts';
 import { fetchObjects, fetchTable, namespaceFor, noResourcesMessage, type Selection } from './fetch.ts';
 import { boolFlag, stringFlag, type FlagSpec, type ParsedFlags } from './flags.ts';
 import { watchAndPrint } from './get-watch.ts';
-import { asList, toJson, toYaml, type OutputFormat } from './output.ts';
+import { asList, toJson, toYaml, withoutManagedFields, type OutputFormat } from './output.ts';
 import { qualifiedKind, splitTypeAndNames } from './resolve.ts';
 import { formatTable, type Table, type TableRow } from './table.ts';
 
@@ -20,6 +20,7 @@ export const getFlags: readonly FlagSpec[] = [
   { name: 'output', short: 'o', kind: 'string' },
   { name: 'watch', short: 'w', kind: 'bool' },
   { name: 'no-headers', kind: 'bool' },
+  { name: 'show-managed-fields', kind: 'bool' },
 ];
 
 /** -o as a format; anything kubectl has but this subset lacks is a usage error. */
@@ -108,9 +109,10 @@ export async function runGet(ctx: KubectlContext, parsed: ParsedFlags): Promise<
     for (const object of objects) ctx.io.stdout(`${nameLine(object, groups)}\n`);
     if (objects.length === 0 && !failed) ctx.io.stderr(noResources(groups, ctx, all));
   } else {
+    const shown = boolFlag(parsed, 'show-managed-fields') ? objects : objects.map(withoutManagedFields);
     const single = groups.length === 1 && groups[0]?.names.length === 1;
-    const value = single && objects[0] !== undefined ? objects[0] : asList(objects);
-    if (!(single && objects.length === 0)) ctx.io.stdout(format === 'json' ? toJson(value) : toYaml(value));
+    const value = single && shown[0] !== undefined ? shown[0] : asList(shown);
+    if (!(single && shown.length === 0)) ctx.io.stdout(format === 'json' ? toJson(value) : toYaml(value));
   }
   return failed ? 1 : 0;
 }

@@ -1,7 +1,7 @@
 /** `kubectl label`: adds, changes (with --overwrite) and removes (`key-`) labels by merge patch. */
 import { UsageError } from '../cli/usage-error.ts';
 import type { KubectlContext } from './context.ts';
-import { fieldManager } from './context.ts';
+import { managerFor } from './context.ts';
 import { KubectlError } from './errors.ts';
 import { namespaceFor } from './fetch.ts';
 import { boolFlag, type FlagSpec, type ParsedFlags } from './flags.ts';
@@ -56,7 +56,7 @@ export async function runLabel(ctx: KubectlContext, parsed: ParsedFlags): Promis
     }
     const outcome = Object.keys(labels).length === 0 ? 'not labeled' : changes.set.size === 0 ? 'unlabeled' : 'labeled';
     if (Object.keys(labels).length > 0) {
-      await client.patch(namespace, name, { metadata: { labels } }, 'merge', { fieldManager, signal: ctx.signal });
+      await client.patch(namespace, name, { metadata: { labels } }, 'merge', { fieldManager: managerFor('label'), signal: ctx.signal });
     }
     ctx.io.stdout(`${qualifiedKind(type)}/${name} ${outcome}\n`);
   }

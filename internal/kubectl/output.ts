@@ -6,13 +6,6 @@ import { typeOfObject, qualifiedKind } from './resolve.ts';
 /** Output formats of `get`. */
 export type OutputFormat = 'table' | 'wide' | 'yaml' | 'json' | 'name';
 
-/** Checks -o; throws a plain Error with kubectl's wording for anything else. */
-export function parseOutput(text: string | undefined): OutputFormat | undefined {
-  if (text === undefined || text === '') return undefined;
-  if (text === 'wide' || text === 'yaml' || text === 'json' || text === 'name') return text;
-  return undefined;
-}
-
 /** A copy with object keys in sorted order, as Go's map encoding prints them. */
 export function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
@@ -40,4 +33,10 @@ export function toJson(value: unknown): string {
 /** `deployment.apps/web` for an object that carries apiVersion and kind. */
 export function nameOf(object: KubeObject): string {
   return `${qualifiedKind(typeOfObject(object.apiVersion, object.kind))}/${object.metadata.name ?? ''}`;
+}
+
+/** The object without metadata.managedFields, which kubectl hides unless asked. */
+export function withoutManagedFields(object: KubeObject): KubeObject {
+  const { managedFields: _hidden, ...metadata } = object.metadata;
+  return { ...object, metadata };
 }

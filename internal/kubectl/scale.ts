@@ -1,7 +1,7 @@
 /** `kubectl scale`: a merge patch of spec.replicas on the scale subresource. */
 import { UsageError } from '../cli/usage-error.ts';
 import type { KubectlContext } from './context.ts';
-import { fieldManager } from './context.ts';
+import { managerFor } from './context.ts';
 import { namespaceFor } from './fetch.ts';
 import { stringFlag, type FlagSpec, type ParsedFlags } from './flags.ts';
 import { qualifiedKind, specOf, splitTypeAndNames } from './resolve.ts';
@@ -26,7 +26,7 @@ export async function runScale(ctx: KubectlContext, parsed: ParsedFlags): Promis
     }
     await ctx.api.resource(specOf(type)).patch(namespaceFor(type, ctx, false), name, { spec: { replicas } }, 'merge', {
       subresource: 'scale',
-      fieldManager,
+      fieldManager: managerFor('scale'),
       signal: ctx.signal,
     });
     ctx.io.stdout(`${qualifiedKind(type)}/${name} scaled\n`);

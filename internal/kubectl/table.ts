@@ -57,9 +57,11 @@ export function tableCells(columns: readonly TableColumn[], rows: readonly Table
   return lines;
 }
 
-/** Aligns lines of cells as Go's tabwriter does with kubectl's settings. */
-export function alignCells(lines: readonly string[][]): string {
-  const widths: number[] = [];
+/**
+ * Aligns lines of cells as Go's tabwriter does with kubectl's settings. Passing the same
+ * `widths` to later calls keeps columns at least as wide as before, as `get -w` needs.
+ */
+export function alignCells(lines: readonly string[][], widths: number[] = []): string {
   for (const line of lines) {
     // The last cell of a line ends with the newline, not a tab, so it sets no width.
     line.slice(0, -1).forEach((cell, i) => {
