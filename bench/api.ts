@@ -213,9 +213,9 @@ async function watchFanout(call: Call, base: string, tls: Tls): Promise<{ sample
   const pending = new Map<string, { remaining: number; lastAt: number; done: () => void }>();
   let cut = 0;
   let closing = false;
-  const onEvent = (line: string): void => {
+  const onEvent = (line: string, end: () => void): void => {
     const event = JSON.parse(line) as { type: string; object: { metadata?: { name?: string } } };
-    if (event.type === 'ERROR') cut++;
+    if (event.type === 'ERROR') end();
     const delivery = pending.get(event.object.metadata?.name ?? '');
     if (delivery === undefined || --delivery.remaining > 0) return;
     delivery.lastAt = performance.now();
@@ -225,15 +225,22 @@ async function watchFanout(call: Call, base: string, tls: Tls): Promise<{ sample
     new Promise<ReturnType<typeof request>>((resolve, reject) => {
       const req = request({ host: url.hostname, port: url.port, path, agent, headers: { accept: 'application/json' } }, (res) => {
         let buffered = '';
+        let ended = false;
+        // An ERROR event (e.g. the server cut a slow watcher off) or a closed stream, once per stream.
+        const end = (): void => {
+          if (ended || closing) return;
+          ended = true;
+          cut++;
+        };
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => {
           buffered += chunk;
-          for (let end = buffered.indexOf('\n'); end >= 0; end = buffered.indexOf('\n')) {
-            onEvent(buffered.slice(0, end));
-            buffered = buffered.slice(end + 1);
+          for (let newline = buffered.indexOf('\n'); newline >= 0; newline = buffered.indexOf('\n')) {
+            onEvent(buffered.slice(0, newline), end);
+            buffered = buffered.slice(newline + 1);
           }
         });
-        res.on('close', () => void (closing || cut++));
+        res.on('close', end);
       });
       req.on('error', (error) => (closing ? undefined : reject(error)));
       // Headers may wait for the first event; a sent request is enough, the start version covers the rest.
@@ -303,7 +310,8 @@ async function apiFigures(base: string, tls: Tls): Promise<{ getP99: number; get
   figure('api_list_p50_ms', percentile(listed.samples, 50), 3);
   figure('api_list_p99_ms', percentile(listed.samples, 99), 3);
 
-  // The last version of each object this client saw; a 409 means another client got there first.
+  // The last version of each object the clients saw; a 409 means another client got there
+  // first: it is counted, and the retry is part of that update's time.
   const latest = new Map<string, string>();
   let conflicts = 0;
   const update = async (i: number): Promise<void> => {
