@@ -3,7 +3,7 @@
  * tests, and runs the real kubectl against it with an isolated HOME (discovery cache).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -54,14 +54,19 @@ export function freePort(): Promise<number> {
 
 /**
  * Starts `skiff server` (no agent). With `t`, it is stopped and its directory removed when
- * `t` ends; suites call `close()` from their own `after` hook instead.
+ * `t` ends; suites call `close()` from their own `after` hook instead. `beforeStart` gets the
+ * data directory (`<dir>/data`, already created) to put files there that start-up reads.
  */
-export async function startSkiffServer(t: Cleanup | undefined, extraArgs: string[] = []): Promise<SkiffServer> {
+export async function startSkiffServer(t: Cleanup | undefined, extraArgs: string[] = [], beforeStart?: (dataDir: string) => void): Promise<SkiffServer> {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-e2e-'));
   const port = await freePort();
   const kubeconfig = join(dir, 'admin.yaml');
   // An empty config file keeps the machine's /etc/skiff/config.yaml out of the test.
   writeFileSync(join(dir, 'config.yaml'), '');
+  if (beforeStart !== undefined) {
+    mkdirSync(join(dir, 'data'), { recursive: true });
+    beforeStart(join(dir, 'data'));
+  }
   let output = '';
   const child = spawn(
     skiffBinary(),
