@@ -62,35 +62,36 @@ test('skiff --help and skiff server --help print help on stdout and exit 0', () 
 });
 
 test('a command not built yet exits 1 with one line once its flags and config parse', () => {
-  const config = configFile('server.yaml', 'data-dir: /srv/skiff\ntls-san: [skiff.example.com, 192.0.2.10]\n');
-  const { code, stdout, stderr } = skiff(['server', '--config', config, '--disable-agent', '--https-listen-port=7443']);
+  const config = configFile('agent.yaml', 'data-dir: /srv/skiff\nproxy-mode: ipvs\n');
+  const { code, stdout, stderr } = skiff(['agent', '--config', config, '--server', 'https://192.0.2.10:6443', '--token', 't']);
   assert.equal(code, 1);
   assert.equal(stdout, '');
-  assert.equal(stderr, notAvailable('skiff server'));
+  assert.equal(stderr, notAvailable('skiff agent'));
 });
 
+const agentArgs = ['agent', '--server', 'https://192.0.2.10:6443', '--token', 't'];
+
 test('a flag overrides a bad environment variable, which is then never read', () => {
-  const env = { SKIFF_HTTPS_LISTEN_PORT: 'abc' };
-  assert.equal(skiff(['server', '--https-listen-port', '7443'], env).stderr, notAvailable('skiff server'));
-  const withoutFlag = skiff(['server'], env);
+  const env = { SKIFF_PROXY_MODE: 'bogus' };
+  assert.equal(skiff([...agentArgs, '--proxy-mode', 'ipvs'], env).stderr, notAvailable('skiff agent'));
+  const withoutFlag = skiff(agentArgs, env);
   assert.equal(withoutFlag.code, 2);
   assert.equal(
     withoutFlag.stderr,
-    'skiff: invalid value "abc" in environment variable SKIFF_HTTPS_LISTEN_PORT (flag --https-listen-port): ' +
-      'want a whole number, e.g. SKIFF_HTTPS_LISTEN_PORT=6443; fix or unset SKIFF_HTTPS_LISTEN_PORT\n',
+    'skiff: invalid value "bogus" in environment variable SKIFF_PROXY_MODE (flag --proxy-mode): ' +
+      'want one of iptables, ipvs; fix or unset SKIFF_PROXY_MODE\n',
   );
 });
 
 test('an environment variable overrides a bad config key, and the config key is used without it', () => {
-  const config = configFile('bad-port.yaml', 'https-listen-port: 0\n');
-  const overridden = skiff(['server'], { SKIFF_CONFIG: config, SKIFF_HTTPS_LISTEN_PORT: '6443' });
+  const config = configFile('bad-mode.yaml', 'proxy-mode: bogus\n');
+  const overridden = skiff(agentArgs, { SKIFF_CONFIG: config, SKIFF_PROXY_MODE: 'ipvs' });
   assert.equal(overridden.code, 1);
-  const fromFile = skiff(['server'], { SKIFF_CONFIG: config });
+  const fromFile = skiff(agentArgs, { SKIFF_CONFIG: config });
   assert.equal(fromFile.code, 2);
   assert.equal(
     fromFile.stderr,
-    `skiff: invalid value 0 for key https-listen-port in config file ${config}: ` +
-      'want a port number from 1 to 65535, e.g. "https-listen-port: 6443"; fix that key in the file\n',
+    `skiff: invalid value "bogus" for key proxy-mode in config file ${config}: want one of iptables, ipvs; fix that key in the file\n`,
   );
 });
 

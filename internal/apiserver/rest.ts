@@ -46,6 +46,8 @@ export interface WriteOptions {
   operation?: WriteOperation;
 }
 
+const convertedEvents = new WeakMap<WatchEvent, { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KubeObject }>();
+
 /** Attempts of a read-modify-write whose caller did not pin a resourceVersion. */
 const maxAttempts = 8;
 
@@ -237,8 +239,20 @@ export class ResourceStorage {
     return this.type.namespaced && namespace ? `${this.#prefix}${namespace}/` : this.#prefix;
   }
 
-  /** Turns a datastore event into a Kubernetes watch event. */
+  /**
+   * Turns a datastore event into a Kubernetes watch event. Every watcher of a prefix gets
+   * the same event object, so it is decoded once; callers must not change the result.
+   */
   watchEvent(event: WatchEvent): { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KubeObject } {
+    let converted = convertedEvents.get(event);
+    if (converted === undefined) {
+      converted = this.#convert(event);
+      convertedEvents.set(event, converted);
+    }
+    return converted;
+  }
+
+  #convert(event: WatchEvent): { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KubeObject } {
     if (event.type === 'delete') {
       const previous: KubeObject = event.prevKv ? this.#decode(event.prevKv) : { metadata: {} };
       previous.metadata.resourceVersion = String(event.kv.modRevision);

@@ -83,14 +83,22 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   // Port 0 (tests) is known once listening; the app reads it lazily.
   let port = config.port;
 
+  const identities = new WeakMap<TLSSocket, Identity | null>();
   const authenticate = (c: Context<{ Bindings: HttpBindings }>): Identity | null => {
     const header = c.req.header('authorization');
     if (header !== undefined) {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
       return match?.[1] === undefined ? null : tokens.authenticate(match[1]);
     }
-    const identity = peerIdentity(c.env.incoming.socket as TLSSocket);
-    return identity === undefined ? null : { user: identity.user, groups: [...identity.groups] };
+    const socket = c.env.incoming.socket as TLSSocket;
+    // A TLS connection's certificate never changes: parse it once per connection, not per request.
+    let identity = identities.get(socket);
+    if (identity === undefined) {
+      const peer = peerIdentity(socket);
+      identity = peer === undefined ? null : { user: peer.user, groups: [...peer.groups] };
+      identities.set(socket, identity);
+    }
+    return identity;
   };
   const app = createApiServer({
     store,
