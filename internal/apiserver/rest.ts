@@ -12,6 +12,7 @@ import { plainLifecycle, type ObjectLifecycle, type WriteContext, type WriteOper
 import { decodeObject, encodeObject, isPlainObject, type KubeObject } from './objects.ts';
 import { alreadyExists, ApiError, badRequest, conflict, invalid, notFound, type StatusCause } from './status.ts';
 import { deletionPlan, type DeleteOptions } from './delete-options.ts';
+import { fromStorage, toStorage } from './conversion.ts';
 
 export interface ListOptions {
   namespace: string | null;
@@ -46,8 +47,6 @@ export interface WriteOptions {
   operation?: WriteOperation;
 }
 
-const convertedEvents = new WeakMap<WatchEvent, { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KubeObject }>();
-
 /** Attempts of a read-modify-write whose caller did not pin a resourceVersion. */
 const maxAttempts = 8;
 
@@ -56,6 +55,8 @@ export class ResourceStorage {
   readonly #ctx: RestContext;
   readonly #prefix: string;
   readonly #lifecycle: ObjectLifecycle;
+  /** Versions of one kind share a watch prefix, so decoded events are cached per storage. */
+  readonly #converted = new WeakMap<WatchEvent, { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KubeObject }>();
 
   constructor(type: ResourceType, ctx: RestContext) {
     this.type = type;
@@ -135,7 +136,7 @@ export class ResourceStorage {
       if (ctx.dryRun) return object;
       const response = await this.#ctx.store.txn({
         compare: [{ key, target: 'create', result: '=', value: 0 }, ...extras.compare],
-        success: [{ type: 'put', key, value: encodeObject(object) }, ...extras.ops],
+        success: [{ type: 'put', key, value: encodeObject(toStorage(this.type, object)) }, ...extras.ops],
         failure: [{ type: 'get', key }],
       });
       if (response.succeeded) {
@@ -244,10 +245,10 @@ export class ResourceStorage {
    * the same event object, so it is decoded once; callers must not change the result.
    */
   watchEvent(event: WatchEvent): { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KubeObject } {
-    let converted = convertedEvents.get(event);
+    let converted = this.#converted.get(event);
     if (converted === undefined) {
       converted = this.#convert(event);
-      convertedEvents.set(event, converted);
+      this.#converted.set(event, converted);
     }
     return converted;
   }
@@ -337,7 +338,7 @@ export class ResourceStorage {
   async #commit(key: string, object: KubeObject, modRevision: number, compare: Compare[], ops: Op[], remove: boolean): Promise<KubeObject | null> {
     const response = await this.#ctx.store.txn({
       compare: [{ key, target: 'mod', result: '=', value: modRevision }, ...compare],
-      success: [remove ? { type: 'delete', key } : { type: 'put', key, value: encodeObject(object) }, ...ops],
+      success: [remove ? { type: 'delete', key } : { type: 'put', key, value: encodeObject(toStorage(this.type, object)) }, ...ops],
       failure: [{ type: 'get', key }],
     });
     if (!response.succeeded) {
@@ -363,7 +364,8 @@ export class ResourceStorage {
     return this.#withTypeMeta(decodeObject(kv.value, kv.modRevision));
   }
 
-  #withTypeMeta(object: KubeObject): KubeObject {
+  #withTypeMeta(stored: KubeObject): KubeObject {
+    const object = fromStorage(this.type, stored);
     return { ...object, apiVersion: apiVersionOf(this.type), kind: this.type.kind, metadata: object.metadata };
   }
 
