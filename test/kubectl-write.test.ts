@@ -172,4 +172,34 @@ describe('kubectl writes to skiff server', () => {
     assert.match(out, /^Replicas:\s+1 desired/m);
     assert.match(out, /StrategyType:\s+RollingUpdate/);
   });
+
+  it('create generators for jobs, cron jobs, ingresses, RBAC, quotas, PDBs and priority classes; run makes a Pending pod', () => {
+    ok(['create', 'namespace', 'more']);
+    const n = ['-n', 'more'];
+    ok(['create', 'job', 'j', '--image=busybox', ...n]);
+    ok(['create', 'cronjob', 'cj', '--image=busybox', '--schedule=*/5 * * * *', ...n]);
+    ok(['create', 'ingress', 'ing', '--rule=foo.example/bar=web:80', ...n]);
+    ok(['create', 'serviceaccount', 'robot', ...n]);
+    ok(['create', 'role', 'reader', '--verb=get', '--resource=pods', ...n]);
+    ok(['create', 'rolebinding', 'rb', '--role=reader', '--serviceaccount=more:robot', ...n]);
+    ok(['create', 'quota', 'q', '--hard=pods=10', ...n]);
+    ok(['create', 'pdb', 'pdb', '--selector=app=web', '--min-available=1', ...n]);
+    ok(['create', 'priorityclass', 'high', '--value=1000']);
+    ok(['run', 'p1', '--image=busybox', ...n, '--', 'sleep', '100']);
+    const job = json(['get', 'job', 'j', ...n]);
+    assert.equal(job.spec.template.spec.restartPolicy, 'Never');
+    assert.ok(job.spec.selector.matchLabels['batch.kubernetes.io/controller-uid']);
+    assert.equal(json(['get', 'ingress', 'ing', ...n]).spec.rules[0].http.paths[0].backend.service.port.number, 80);
+    assert.match(ok(['get', 'pods', ...n]), /\np1\s+0\/1\s+Pending\s+0\s+\d+s\n/);
+    assert.match(ok(['get', 'cronjobs', ...n]), /cj\s+\*\/5 \* \* \* \*\s+<none>\s+False\s+0/);
+  });
+
+  it('deleting a namespace deletes what is in it; the system namespaces cannot be deleted', () => {
+    assert.match(ok(['delete', 'namespace', 'more', '--timeout=30s']), /namespace "more" deleted/);
+    assert.notEqual(run(['get', 'namespace', 'more']).code, 0);
+    assert.match(ok(['get', 'jobs,pods,configmaps', '-n', 'more', '--ignore-not-found']), /^$/);
+    const refused = run(['delete', 'namespace', 'kube-system']);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /this namespace may not be deleted/);
+  });
 });

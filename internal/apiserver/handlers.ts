@@ -26,6 +26,9 @@ export interface HandlerContext {
   now: () => number;
 }
 
+/** The namespaces the cluster itself needs, as upstream's lifecycle admission protects them. */
+const undeletableNamespaces = new Set(['default', 'kube-system', 'kube-public']);
+
 const writableSubresources: Record<string, readonly string[]> = {
   status: ['GET', 'PUT', 'PATCH'],
   scale: ['GET', 'PUT', 'PATCH'],
@@ -135,6 +138,9 @@ export async function handleResource(c: Context, path: ResourcePath, hc: Handler
       return out.object(result.object, result.created ? 201 : 200);
     }
     case 'DELETE': {
+      if (path.type.kind === 'Namespace' && path.type.group === '' && undeletableNamespaces.has(name)) {
+        throw new ApiError(403, 'Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`, { name, kind: 'namespaces' });
+      }
       const raw = await readBody(c, hc.maxBodyBytes);
       const options = parseDeleteOptions(raw === null ? null : parseJson(utf8(raw.bytes)), query);
       const result = await storage.delete(path.namespace, name, options);

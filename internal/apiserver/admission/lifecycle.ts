@@ -28,6 +28,8 @@ export function createLifecycle(options: LifecycleOptions): ObjectLifecycle {
       checkFields(object, ctx);
       if (previous === null) {
         applyDefaults(ctx.type, object);
+        // A new pod has not been scheduled yet, whatever status the client sent.
+        if (ctx.type.kind === 'Pod' && ctx.type.group === '') object.status = { phase: 'Pending' };
         if (ctx.type.kind === 'Job' && ctx.type.group === 'batch') defaultJobSelector(object);
       } else if (ctx.subresource === undefined) {
         applyDefaults(ctx.type, object);
