@@ -358,6 +358,16 @@ async function apiFigures(base: string, tls: Tls): Promise<{ getP99: number; get
 export async function runApiBench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-bench-api-'));
   try {
+    // Start-up to serving: a first start (creates the CA and certificates) and a restart.
+    const startDir = join(dir, 'startup');
+    for (const name of ['server_first_start_ms', 'server_restart_ms']) {
+      const began = performance.now();
+      const server = await startApi(startDir);
+      const elapsed = performance.now() - began;
+      await server.stop();
+      figure(name, elapsed, 1);
+      target(name, elapsed < 1000, '< 1000');
+    }
     const storeRate = await storeCreateRate(dir);
     const api = await startThread({ role: 'api', dir });
     const read = (file: string) => readFileSync(join(tlsDir(dir), file), 'utf8');
