@@ -37,11 +37,13 @@ export function validateTolerations(tolerations: Json | undefined, field: string
 }
 
 /** Everything a PodSpec must satisfy, wherever it appears (pods, templates). */
-export function validatePodSpec(spec: JsonObject | undefined, field: string): Causes {
+/** `claimVolumes`: volume names a StatefulSet's volumeClaimTemplates provide. */
+export function validatePodSpec(spec: JsonObject | undefined, field: string, claimVolumes: ReadonlySet<string> = new Set()): Causes {
   if (spec === undefined) return [required(field)];
   const causes: Causes = [];
-  const volumes = validateVolumes(spec.volumes, `${field}.volumes`);
-  causes.push(...volumes.causes);
+  const declared = validateVolumes(spec.volumes, `${field}.volumes`);
+  causes.push(...declared.causes);
+  const volumes = { names: new Set([...declared.names, ...claimVolumes]) };
   const names = new Set<string>();
   const containers = objectsOf(spec.containers);
   if (containers.length === 0) causes.push(required(`${field}.containers`));
@@ -93,13 +95,13 @@ function validateHostPorts(spec: JsonObject, field: string): Causes {
 }
 
 /** A pod template: labels valid and the pod spec valid. */
-export function validatePodTemplateSpec(template: unknown, field: string): Causes {
+export function validatePodTemplateSpec(template: unknown, field: string, claimVolumes: ReadonlySet<string> = new Set()): Causes {
   const t = asObject(template);
   if (t === undefined) return [required(field)];
   const meta = asObject(t.metadata) ?? {};
   return [
     ...validateLabels(meta.labels, `${field}.metadata.labels`),
-    ...validatePodSpec(asObject(t.spec), `${field}.spec`),
+    ...validatePodSpec(asObject(t.spec), `${field}.spec`, claimVolumes),
   ];
 }
 

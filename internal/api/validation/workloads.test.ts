@@ -74,3 +74,13 @@ test('a StatefulSet update may change replicas and template but not the service 
   assert.deepEqual(validateUpdate(sts, workload('StatefulSet', { serviceName: 'a', replicas: 3 }), old), []);
   assert.deepEqual(summary(validateUpdate(sts, workload('StatefulSet', { serviceName: 'b' }), old)), ['spec FieldValueForbidden']);
 });
+
+test('a StatefulSet container may mount a volume its claim templates provide, but not an undeclared one', () => {
+  const tpl = template();
+  const spec = tpl.spec as JsonObject;
+  delete spec.volumes;
+  const claims = [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }];
+  assert.deepEqual(validateCreate(typeOf('StatefulSet', 'apps'), workload('StatefulSet', { template: tpl, volumeClaimTemplates: claims })), []);
+  const causes = validateCreate(typeOf('Deployment', 'apps'), workload('Deployment', { template: tpl }));
+  assert.deepEqual(summary(causes), ['spec.template.spec.containers[0].volumeMounts[0].name FieldValueNotFound']);
+});

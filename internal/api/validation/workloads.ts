@@ -1,7 +1,7 @@
 /** apps/v1 workloads: Deployment, ReplicaSet, StatefulSet, DaemonSet. */
 import type { Json, JsonObject, KubeObject } from '../../apiserver/objects.ts';
 import {
-  asNumber, asObject, forbidden, invalidValue, jsonEqual, nonNegative, notSupported, oneOf, required, type Causes,
+  asNumber, asObject, forbidden, objectsOf, invalidValue, jsonEqual, nonNegative, notSupported, oneOf, required, type Causes,
 } from './field.ts';
 import { validatePodTemplateSpec } from './pod.ts';
 import { selectorImmutable, validateWorkloadSelector } from './selectors.ts';
@@ -27,7 +27,9 @@ export function validateIntOrPercent(value: Json | undefined, field: string, cap
 
 /** The pod template of a long-running workload: valid, restartPolicy Always, no active deadline. */
 function validateLongRunningTemplate(spec: JsonObject, kind: string): Causes {
-  const causes = validatePodTemplateSpec(spec.template, 'spec.template');
+  // A StatefulSet's claim templates are volumes its pods may mount.
+  const claimVolumes = new Set(objectsOf(spec.volumeClaimTemplates).map(([, t]) => String(asObject(t.metadata)?.name ?? '')));
+  const causes = validatePodTemplateSpec(spec.template, 'spec.template', claimVolumes);
   const podSpec = asObject(asObject(spec.template)?.spec);
   if (podSpec === undefined) return causes;
   if (podSpec.restartPolicy !== undefined && podSpec.restartPolicy !== 'Always') {
