@@ -202,4 +202,17 @@ describe('kubectl writes to skiff server', () => {
     assert.notEqual(refused.code, 0);
     assert.match(refused.stderr, /this namespace may not be deleted/);
   });
+
+  it('a realistic multi-kind manifest applies, re-applies and deletes (every field passes strict validation)', () => {
+    const file = join(import.meta.dirname, 'fixtures', 'edge-app.yaml');
+    ok(['create', 'namespace', 'edge']);
+    const first = ok(['apply', '-n', 'edge', '-f', file]);
+    for (const kind of ['deployment.apps/full', 'service/full', 'statefulset.apps/db', 'daemonset.apps/agent', 'cronjob.batch/backup', 'ingress.networking.k8s.io/full', 'horizontalpodautoscaler.autoscaling/full', 'networkpolicy.networking.k8s.io/deny', 'poddisruptionbudget.policy/full']) {
+      assert.match(first, new RegExp(`${kind.replace('.', '\\.')} created`));
+    }
+    // Lists the server defaults inside (claim templates, projected sources) read as "configured", as upstream.
+    assert.match(ok(['apply', '-n', 'edge', '-f', file]), /service\/full unchanged\nstatefulset.apps\/db (unchanged|configured)\n/);
+    assert.match(ok(['get', 'service', 'full', '-n', 'edge']), /LoadBalancer\s+10\.43\.\d+\.\d+\s+<pending>\s+80:3\d{4}\/TCP/);
+    ok(['delete', '-n', 'edge', '-f', file]);
+  });
 });
