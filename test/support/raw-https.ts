@@ -16,6 +16,7 @@ export interface RawRequest {
   method: string;
   /** Sent as is (node refuses only spaces and control characters). */
   path: string;
+  /** A `transfer-encoding` header sends the body chunked, without a length. */
   headers?: Record<string, string>;
   body?: string | Uint8Array;
 }
@@ -41,7 +42,8 @@ export function rawRequest(baseUrl: string, agent: Agent, req: RawRequest, waitM
   const url = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { ...req.headers };
-    if (req.body !== undefined && headers['content-length'] === undefined) headers['content-length'] = String(Buffer.byteLength(req.body));
+    const chunked = headers['transfer-encoding'] !== undefined;
+    if (req.body !== undefined && !chunked && headers['content-length'] === undefined) headers['content-length'] = String(Buffer.byteLength(req.body));
     const outgoing = request({ host: url.hostname, port: url.port, method: req.method, path: req.path, headers, agent });
     const timer = setTimeout(() => outgoing.destroy(new Error(`no response to ${req.method} ${req.path} within ${waitMs} ms`)), waitMs);
     outgoing.on('error', (error) => {
@@ -73,7 +75,12 @@ export function rawRequest(baseUrl: string, agent: Agent, req: RawRequest, waitM
         finish(true);
       });
     });
-    outgoing.end(req.body);
+    // A chunked body goes out in pieces, so the server cannot know its size up front.
+    if (chunked && req.body !== undefined) {
+      const bytes = Buffer.from(req.body);
+      for (let at = 0; at < bytes.length; at += 256 * 1024) outgoing.write(bytes.subarray(at, at + 256 * 1024));
+      outgoing.end();
+    } else outgoing.end(req.body);
   });
 }
 
