@@ -13,7 +13,7 @@ import {
   apiVersions,
   wantsAggregated,
 } from './discovery.ts';
-import { parseResourcePath } from './request-path.ts';
+import { parseResourcePath, requestSegments } from './request-path.ts';
 import { StorageRegistry } from './registry.ts';
 import { forbidden, notFound, statusObject, toStatus, unauthorized } from './status.ts';
 import { handleResource, type HandlerContext } from './handlers.ts';
@@ -63,6 +63,8 @@ export function createApiServer(options: ApiServerOptions): Hono {
     if (!identity.groups.includes('system:masters')) {
       throw forbidden(identity.user, c.req.method.toLowerCase(), path, '', null);
     }
+    // Routing sees a normalised URL; refuse paths whose raw form would have been changed by it.
+    rawSegments(c);
     return next();
   });
 
@@ -129,17 +131,23 @@ export function createApiServer(options: ApiServerOptions): Hono {
   });
 
   const handlerContext: HandlerContext = { store: options.store, registry, maxBodyBytes: maxBody, now };
-  const handle = async (c: Context, group: string, version: string, rest: string): Promise<Response> => {
-    const path = parseResourcePath(group, version, rest.split('/').filter((s) => s !== ''));
+  const handle = async (c: Context, group: string, version: string, rest: string[]): Promise<Response> => {
+    const path = parseResourcePath(group, version, rest);
     if (path === null) return c.json(statusObject(404, 'NotFound', 'the server could not find the requested resource'), 404);
     return handleResource(c, path, handlerContext);
   };
 
-  app.all('/api/v1/*', (c) => handle(c, '', 'v1', c.req.path.slice('/api/v1/'.length)));
+  app.all('/api/v1/*', (c) => handle(c, '', 'v1', rawSegments(c).slice(2)));
   app.all('/apis/:group/:version/*', (c) => {
-    const { group, version } = c.req.param();
-    return handle(c, group, version, c.req.path.slice(`/apis/${group}/${version}/`.length));
+    const [, group = '', version = '', ...rest] = rawSegments(c);
+    return handle(c, group, version, rest);
   });
 
   return app;
+}
+
+/** The request path's segments as sent (node's raw request target), decoded and checked. */
+function rawSegments(c: Context): string[] {
+  const incoming = (c.env as { incoming?: { url?: string } } | undefined)?.incoming;
+  return requestSegments(incoming?.url ?? new URL(c.req.url).pathname);
 }

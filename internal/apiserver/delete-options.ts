@@ -6,7 +6,7 @@
 import type { ResourceType } from '../api/resources.ts';
 import { timestamp } from '../api/meta.ts';
 import { isPlainObject, type KubeObject } from './objects.ts';
-import { badRequest } from './status.ts';
+import { ApiError, badRequest } from './status.ts';
 import { holdsDeletion } from './rest.ts';
 
 export type PropagationPolicy = 'Orphan' | 'Background' | 'Foreground';
@@ -26,6 +26,11 @@ export function parseDeleteOptions(body: unknown, query: (name: string) => strin
   if (body !== null && !isPlainObject(body)) throw badRequest('the body of a delete must be a DeleteOptions object');
   const source = body ?? {};
   const options: DeleteOptions = {};
+  if (source.kind !== undefined && source.kind !== 'DeleteOptions') throw badRequest(`the body of a delete must be a DeleteOptions object, not ${JSON.stringify(source.kind)}`);
+  if (source.orphanDependents !== undefined && source.orphanDependents !== null && typeof source.orphanDependents !== 'boolean') {
+    throw badRequest('orphanDependents must be true or false');
+  }
+  if (source.dryRun !== undefined && source.dryRun !== null && !Array.isArray(source.dryRun)) throw badRequest('dryRun in DeleteOptions must be a list such as ["All"]');
   const grace = source.gracePeriodSeconds ?? query('gracePeriodSeconds');
   if (grace !== undefined && grace !== null) {
     const value = Number(grace);
@@ -34,6 +39,12 @@ export function parseDeleteOptions(body: unknown, query: (name: string) => strin
   }
   const orphan = source.orphanDependents ?? query('orphanDependents');
   let policy = source.propagationPolicy ?? query('propagationPolicy');
+  if (orphan !== undefined && orphan !== null && policy !== undefined && policy !== null) {
+    throw new ApiError(422, 'Invalid', 'DeleteOptions is invalid: propagationPolicy: Invalid value: orphanDependents and propagationPolicy cannot both be set', {
+      kind: 'DeleteOptions',
+      causes: [{ reason: 'FieldValueInvalid', message: 'orphanDependents and propagationPolicy cannot both be set', field: 'propagationPolicy' }],
+    });
+  }
   if (policy === undefined && (orphan === true || orphan === 'true')) policy = 'Orphan';
   if (policy !== undefined && policy !== null) {
     if (policy !== 'Orphan' && policy !== 'Background' && policy !== 'Foreground') {

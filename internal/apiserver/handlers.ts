@@ -8,7 +8,8 @@ import type { Backend } from '../datastore/types.ts';
 import { parseDeleteOptions } from './delete-options.ts';
 import { isPlainObject, type KubeObject } from './objects.ts';
 import { patchObject, patchValue } from './patch-request.ts';
-import { parseJson, protobufContentType, readBody, utf8, type RequestBody } from './request-body.ts';
+import { firstDuplicateKey, parseJson, parseYamlDocument, protobufContentType, readBody, utf8, type RequestBody } from './request-body.ts';
+import { parseListQuery } from './list-query.ts';
 import type { ResourcePath } from './request-path.ts';
 import type { StorageRegistry } from './registry.ts';
 import type { ResourceStorage, WriteOptions } from './rest.ts';
@@ -38,6 +39,7 @@ const writableSubresources: Record<string, readonly string[]> = {
 
 /** Serves one request to a resource path. */
 export async function handleResource(c: Context, path: ResourcePath, hc: HandlerContext): Promise<Response> {
+  checkAccept(c.req.header('accept'));
   const storage = hc.registry.of(path.type);
   const method = c.req.method;
   const query = (name: string): string | undefined => c.req.query(name);
@@ -61,38 +63,44 @@ export async function handleResource(c: Context, path: ResourcePath, hc: Handler
     const selectors = {
       namespace: path.namespace,
       labelSelector: labelSelectorMatcher(query('labelSelector') ?? ''),
-      fieldSelector: fieldSelectorMatcher(query('fieldSelector') ?? ''),
+      fieldSelector: fieldSelectorMatcher(query('fieldSelector') ?? '', path.type),
     };
+    const listQuery = method === 'GET' || method === 'DELETE' ? parseListQuery(query) : null;
     switch (method) {
       case 'GET': {
-        const watch = query('watch');
-        if (watch === 'true' || watch === '1') {
+        if (listQuery?.watch) {
           return serveWatch(c, storage, hc.store, {
             ...selectors,
-            resourceVersion: query('resourceVersion'),
-            allowBookmarks: query('allowWatchBookmarks') === 'true',
-            timeoutSeconds: integerParam(query('timeoutSeconds'), 'timeoutSeconds') ?? 0,
+            resourceVersion: listQuery.resourceVersion,
+            allowBookmarks: listQuery.allowBookmarks,
+            timeoutSeconds: listQuery.timeoutSeconds,
             encode: out.watchObject,
           });
         }
         const list = await storage.list({
           ...selectors,
-          limit: integerParam(query('limit'), 'limit') ?? 0,
-          continueToken: query('continue'),
-          resourceVersion: query('resourceVersion'),
+          limit: listQuery?.limit ?? 0,
+          continueToken: listQuery?.continueToken,
+          resourceVersion: listQuery?.resourceVersion,
+          resourceVersionMatch: listQuery?.resourceVersionMatch,
         });
         return out.list(list);
       }
       case 'POST': {
-        const body = await decodeObjectBody(c, hc.maxBodyBytes);
+        const body = await decodeObjectBody(c, hc.maxBodyBytes, query('fieldValidation') === 'Strict');
         storage.checkBody(path.namespace, body);
         if (path.namespace !== null) await requireNamespace(hc, path.namespace);
         return out.object(await storage.create(path.namespace, body, { ...writeOptions(), operation: 'create' }), 201);
       }
       case 'DELETE': {
-        const raw = await readBody(c, hc.maxBodyBytes);
-        const options = parseDeleteOptions(raw === null ? null : parseJson(utf8(raw.bytes)), query);
-        const list = await storage.list(selectors);
+        const options = parseDeleteOptions(await readDeleteBody(c, hc.maxBodyBytes), query);
+        const list = await storage.list({
+          ...selectors,
+          limit: listQuery?.limit ?? 0,
+          continueToken: listQuery?.continueToken,
+          resourceVersion: listQuery?.resourceVersion,
+          resourceVersionMatch: listQuery?.resourceVersionMatch,
+        });
         const deleted: KubeObject[] = [];
         for (const item of list.items) {
           try {
@@ -124,7 +132,7 @@ export async function handleResource(c: Context, path: ResourcePath, hc: Handler
     case 'GET':
       return out.object(await storage.get(path.namespace, name));
     case 'PUT': {
-      const body = await decodeObjectBody(c, hc.maxBodyBytes);
+      const body = await decodeObjectBody(c, hc.maxBodyBytes, query('fieldValidation') === 'Strict');
       return out.object(await storage.update(path.namespace, name, body, writeOptions()));
     }
     case 'PATCH': {
@@ -141,8 +149,7 @@ export async function handleResource(c: Context, path: ResourcePath, hc: Handler
       if (path.type.kind === 'Namespace' && path.type.group === '' && undeletableNamespaces.has(name)) {
         throw new ApiError(403, 'Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`, { name, kind: 'namespaces' });
       }
-      const raw = await readBody(c, hc.maxBodyBytes);
-      const options = parseDeleteOptions(raw === null ? null : parseJson(utf8(raw.bytes)), query);
+      const options = parseDeleteOptions(await readDeleteBody(c, hc.maxBodyBytes), query);
       const result = await storage.delete(path.namespace, name, options);
       if (result.deleted && path.type.kind !== 'Pod' && path.type.kind !== 'Namespace') {
         return out.success({ name, group: path.type.group, kind: path.type.plural, uid: result.object.metadata.uid ?? '' });
@@ -207,22 +214,37 @@ async function requireNamespace(hc: HandlerContext, namespace: string): Promise<
   }
 }
 
-async function decodeObjectBody(c: Context, maxBytes: number): Promise<unknown> {
+async function decodeObjectBody(c: Context, maxBytes: number, strict = false): Promise<unknown> {
   const raw = await readBody(c, maxBytes);
   if (raw === null) throw badRequest('the request has no body; send the object');
-  return decodeObject(raw);
+  return decodeObject(raw, strict);
 }
 
-function decodeObject(raw: RequestBody): unknown {
+function decodeObject(raw: RequestBody, strict = false): unknown {
   if (raw.contentType === protobufContentType) return decodeProtobufObject(raw.bytes);
-  if (raw.contentType === 'application/json' || raw.contentType === 'application/yaml' || raw.contentType === '*/*') return parseJson(utf8(raw.bytes));
-  throw new ApiError(415, 'UnsupportedMediaType', `the body of type "${raw.contentType}" is not supported: send application/json or ${protobufContentType}`);
+  if (raw.contentType === 'application/json') {
+    const text = utf8(raw.bytes);
+    const value = parseJson(text);
+    if (strict) {
+      const duplicate = firstDuplicateKey(text);
+      if (duplicate !== undefined) throw badRequest(`strict decoding error: duplicate field "${duplicate}"`);
+    }
+    return value;
+  }
+  if (raw.contentType === 'application/yaml') return parseYamlDocument(utf8(raw.bytes));
+  throw unsupportedMediaType(raw.contentType);
 }
 
-function integerParam(value: string | undefined, name: string): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  if (!/^\d+$/.test(value)) throw badRequest(`${name} must be a non-negative integer, not ${JSON.stringify(value)}`);
-  return Number(value);
+function unsupportedMediaType(contentType: string): ApiError {
+  return new ApiError(415, 'UnsupportedMediaType', `the body of type "${contentType}" is not supported: send application/json, application/yaml or ${protobufContentType}`);
+}
+
+/** A DELETE may carry DeleteOptions as JSON (or nothing). */
+async function readDeleteBody(c: Context, maxBytes: number): Promise<unknown> {
+  const raw = await readBody(c, maxBytes);
+  if (raw === null) return null;
+  if (raw.contentType !== 'application/json' && raw.contentType !== 'application/yaml') throw unsupportedMediaType(raw.contentType);
+  return raw.contentType === 'application/json' ? parseJson(utf8(raw.bytes)) : parseYamlDocument(utf8(raw.bytes));
 }
 
 function dryRunOf(value: string | undefined): boolean {
@@ -247,3 +269,11 @@ function fieldManagerOf(value: string | undefined, userAgent: string | undefined
   return program.slice(0, 128) || 'unknown';
 }
 
+
+/** Responses are JSON (plain or Table); an Accept that allows neither is 406, as upstream. */
+function checkAccept(accept: string | undefined): void {
+  if (accept === undefined || accept.trim() === '') return;
+  const ranges = accept.split(',').map((r) => (r.split(';')[0] ?? '').trim().toLowerCase());
+  if (ranges.some((r) => r === '*/*' || r === 'application/*' || r === 'application/json' || r === '')) return;
+  throw new ApiError(406, 'NotAcceptable', `only the following media types are accepted: application/json, application/json;as=Table;v=v1;g=meta.k8s.io`);
+}

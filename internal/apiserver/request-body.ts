@@ -48,8 +48,10 @@ export function parseYamlDocument(text: string): unknown {
   }
 }
 
+/** The body as text; a byte order mark is refused, as Go's JSON decoder refuses it. */
 export function utf8(bytes: Uint8Array): string {
-  return new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) throw badRequest('the body starts with a byte order mark; send UTF-8 without one');
+  return new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(bytes);
 }
 
 function tooLarge(maxBytes: number): ApiError {
@@ -70,4 +72,40 @@ function checkNesting(text: string): void {
       if (++depth > maxDepth) throw badRequest(`the body is nested deeper than ${maxDepth} levels`);
     } else if (char === 125 || char === 93) depth--;
   }
+}
+
+/**
+ * The first key that appears twice in one JSON object of `text` (which must already
+ * have parsed), for strict decoding; JSON.parse keeps the last silently.
+ */
+export function firstDuplicateKey(text: string): string | undefined {
+  // One entry per open bracket: the keys seen so far for objects, null for arrays.
+  const stack: Array<Set<string> | null> = [];
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char === '"') {
+      let end = i + 1;
+      while (end < text.length && text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      const top = stack.at(-1);
+      if (expectKey && top) {
+        const key = JSON.parse(text.slice(i, end + 1)) as string;
+        if (top.has(key)) return key;
+        top.add(key);
+      }
+      expectKey = false;
+      i = end;
+    } else if (char === '{') {
+      stack.push(new Set());
+      expectKey = true;
+    } else if (char === '[') {
+      stack.push(null);
+      expectKey = false;
+    } else if (char === '}' || char === ']') {
+      stack.pop();
+    } else if (char === ',') {
+      expectKey = stack.at(-1) instanceof Set;
+    }
+  }
+  return undefined;
 }

@@ -10,11 +10,30 @@ export interface ResourcePath {
 }
 
 /**
- * `segments` are the parts after /api/v1 or /apis/<group>/<version>. Returns null when
- * they name no served resource.
+ * The decoded segments of a request's path as the client sent it (before any URL
+ * normalisation), empty ones dropped. Malformed percent-encoding, and segments that
+ * decode to "." or ".." or contain "/", are refused: they could name another object.
+ */
+export function requestSegments(rawPath: string): string[] {
+  const path = rawPath.split('?')[0] ?? '';
+  return path
+    .split('/')
+    .filter((s) => s !== '')
+    .map((segment) => {
+      const decoded = decodeSegment(segment);
+      if (decoded === '.' || decoded === '..' || decoded.includes('/')) {
+        throw badRequest(`the URL path segment ${JSON.stringify(segment)} is not allowed: it must not be "." or ".." or contain "/"`);
+      }
+      return decoded;
+    });
+}
+
+/**
+ * `segments` (decoded) are the parts after /api/v1 or /apis/<group>/<version>. Returns null
+ * when they name no served resource.
  */
 export function parseResourcePath(group: string, version: string, segments: string[]): ResourcePath | null {
-  const [first, second, third, fourth, fifth, ...rest] = segments.map((s) => decodeURIComponent(s));
+  const [first, second, third, fourth, fifth, ...rest] = segments;
   if (first === undefined || rest.length > 0) return null;
   if (first === 'namespaces' && second !== undefined && third !== undefined) {
     const type = findResource(group, version, third);

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { apiVersionOf, storagePrefix, type ResourceType } from '../api/resources.ts';
 import { checkLabel, checkSubdomain, generateName, timestamp } from '../api/meta.ts';
+import { FutureRevisionError } from '../datastore/errors.ts';
 import type { Backend, Compare, KeyValue, Op, WatchEvent } from '../datastore/types.ts';
 import { plainLifecycle, type ObjectLifecycle, type WriteContext, type WriteOperation } from './lifecycle.ts';
 import { decodeObject, encodeObject, isPlainObject, type KubeObject } from './objects.ts';
@@ -19,6 +20,8 @@ export interface ListOptions {
   limit?: number;
   continueToken?: string;
   resourceVersion?: string;
+  /** Exact reads at resourceVersion; otherwise the list is at least as new as it. */
+  resourceVersionMatch?: '' | 'Exact' | 'NotOlderThan';
   labelSelector?: (labels: Record<string, string>) => boolean;
   fieldSelector?: (object: KubeObject) => boolean;
 }
@@ -84,7 +87,12 @@ export class ResourceStorage {
       revision = token.revision;
       startAfter = token.after;
     } else if (options.resourceVersion && options.resourceVersion !== '0') {
-      revision = parseResourceVersion(options.resourceVersion);
+      const wanted = parseResourceVersion(options.resourceVersion);
+      if (options.resourceVersionMatch === 'Exact') revision = wanted;
+      else {
+        const current = await this.#ctx.store.currentRevision();
+        if (wanted > current) throw new FutureRevisionError(wanted, current);
+      }
     }
     const limit = options.limit ?? 0;
     const filter = (object: KubeObject): boolean =>
@@ -184,6 +192,13 @@ export class ResourceStorage {
       if (kv === null) throw notFound(this.type.plural, this.type.group, name);
       const current = this.#decode(kv);
       const wanted = this.checkBody(namespace, await mutate(structuredClone(current)));
+      if (wanted.metadata.name !== name) {
+        throw badRequest(`the name of the object (${String(wanted.metadata.name ?? '')}) does not match the name on the URL (${name})`);
+      }
+      const uid = wanted.metadata.uid;
+      if (uid !== undefined && uid !== '' && uid !== current.metadata.uid) {
+        throw conflict(this.type.plural, this.type.group, name, `Precondition failed: UID in precondition: ${String(uid)}, UID in object meta: ${current.metadata.uid ?? ''}`);
+      }
       const pinned = wanted.metadata.resourceVersion;
       if (pinned !== undefined && pinned !== '' && pinned !== current.metadata.resourceVersion) {
         throw conflict(this.type.plural, this.type.group, name, 'the object has been modified; please apply your changes to the latest version and try again');

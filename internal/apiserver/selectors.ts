@@ -23,14 +23,18 @@ function splitTerms(selector: string): string[] {
   }
   if (depth !== 0) throw badRequest(`unable to parse requirement: unbalanced parentheses in ${JSON.stringify(selector)}`);
   terms.push(current.trim());
-  return terms.filter((t) => t !== '');
+  if (terms.length === 1 && terms[0] === '') return [];
+  if (terms.some((t) => t === '')) throw badRequest(`unable to parse requirement: empty term in ${JSON.stringify(selector)}`);
+  return terms;
 }
 
 const labelKey = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const labelValue = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 function checkKey(key: string): string {
-  if (!labelKey.test(key)) throw badRequest(`unable to parse requirement: invalid label key "${key}"`);
+  const slash = key.lastIndexOf('/');
+  const [prefix, name] = slash < 0 ? ['', key] : [key.slice(0, slash), key.slice(slash + 1)];
+  if (!labelKey.test(key) || name.length > 63 || prefix.length > 253) throw badRequest(`unable to parse requirement: invalid label key "${key}"`);
   return key;
 }
 
@@ -88,12 +92,34 @@ export function fieldValue(object: KubeObject, path: string): string {
   return typeof current === 'object' ? JSON.stringify(current) : String(current);
 }
 
-/** A predicate over objects for `a=b,c!=d` field selectors. 400 on bad syntax. */
-export function fieldSelectorMatcher(selector: string): (object: KubeObject) => boolean {
+const involvedObject = ['kind', 'namespace', 'name', 'uid', 'apiVersion', 'resourceVersion', 'fieldPath'];
+const regarding = involvedObject;
+
+/** Fields each kind can be selected by, besides metadata.name and metadata.namespace (as upstream). */
+const selectableFields: Record<string, readonly string[]> = {
+  '/Pod': ['spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'spec.hostNetwork', 'status.phase', 'status.podIP', 'status.nominatedNodeName'],
+  '/Event': [...involvedObject.map((f) => `involvedObject.${f}`), 'reason', 'reportingComponent', 'source', 'type'],
+  'events.k8s.io/Event': [...regarding.map((f) => `regarding.${f}`), 'reason', 'reportingController', 'type', 'deprecatedSource'],
+  '/Secret': ['type'],
+  '/Namespace': ['status.phase'],
+  '/Node': ['spec.unschedulable'],
+  'apps/ReplicaSet': ['status.replicas'],
+  'batch/Job': ['status.successful'],
+};
+
+/**
+ * A predicate over objects for `a=b,c!=d` field selectors on `type`. 400 on bad syntax
+ * and on fields the kind cannot be selected by.
+ */
+export function fieldSelectorMatcher(selector: string, type: { group: string; kind: string }): (object: KubeObject) => boolean {
+  const allowed = new Set(['metadata.name', 'metadata.namespace', ...(selectableFields[`${type.group}/${type.kind}`] ?? [])]);
   const terms = splitTerms(selector).map((term) => {
     const match = /^([A-Za-z0-9_.\-]+)\s*(==|=|!=)\s*(.*)$/.exec(term);
     if (!match?.[1] || !match[2]) throw badRequest(`invalid field selector: ${JSON.stringify(term)}: expected field=value or field!=value`);
-    return { field: match[1], negate: match[2] === '!=', value: match[3] ?? '' };
+    const value = match[3] ?? '';
+    if (/[=!]/.test(value)) throw badRequest(`invalid field selector: ${JSON.stringify(term)}: the value may not contain "=" or "!"`);
+    if (!allowed.has(match[1])) throw badRequest(`field label not supported: ${match[1]}`);
+    return { field: match[1], negate: match[2] === '!=', value };
   });
   return (object) => terms.every((t) => (fieldValue(object, t.field) === t.value) !== t.negate);
 }

@@ -84,12 +84,16 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   let port = config.port;
 
   const identities = new WeakMap<TLSSocket, Identity | null>();
+  // Like kube-apiserver's union of authenticators: a verified client certificate first, then a bearer token.
   const authenticate = (c: Context<{ Bindings: HttpBindings }>): Identity | null => {
+    const fromCertificate = certificateIdentity(c);
+    if (fromCertificate !== null) return fromCertificate;
     const header = c.req.header('authorization');
-    if (header !== undefined) {
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-      return match?.[1] === undefined ? null : tokens.authenticate(match[1]);
-    }
+    if (header === undefined) return null;
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    return match?.[1] === undefined ? null : tokens.authenticate(match[1]);
+  };
+  const certificateIdentity = (c: Context<{ Bindings: HttpBindings }>): Identity | null => {
     const socket = c.env.incoming.socket as TLSSocket;
     // A TLS connection's certificate never changes: parse it once per connection, not per request.
     let identity = identities.get(socket);

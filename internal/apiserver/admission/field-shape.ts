@@ -48,7 +48,8 @@ function walkStruct(def: TypeDef, value: unknown, path: string, problems: ShapeP
     return;
   }
   for (const [name, child] of Object.entries(value)) {
-    const field = def.fields[name];
+    // Own properties only: "constructor" or "__proto__" in a body are unknown fields, not Object's.
+    const field = Object.hasOwn(def.fields, name) ? def.fields[name] : undefined;
     const childPath = path === '' ? name : `${path}.${name}`;
     if (field === undefined) {
       problems.unknown.push(childPath);
