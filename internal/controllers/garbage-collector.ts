@@ -48,6 +48,8 @@ export class GarbageCollector {
   readonly #log: Logger;
   readonly #nodes = new Map<string, Node>();
   readonly #dirty = new Set<string>();
+  /** Keys of the objects in the graph. */
+  readonly #keys = new Set<string>();
   readonly #storages: Array<{ prefix: string; storage: ResourceStorage }>;
 
   constructor(registry: StorageRegistry, store: Backend, log: Logger) {
@@ -62,7 +64,11 @@ export class GarbageCollector {
     let revision = await this.#store.currentRevision();
     for (const { storage } of this.#storages) {
       const list = await storage.list({ namespace: null, resourceVersion: String(revision) });
-      for (const object of list.items) this.#observe(storage, object);
+      for (const object of list.items) {
+        if (!concernsCollector(object)) continue;
+        this.#keys.add(storage.key(object.metadata.namespace ?? null, object.metadata.name ?? ''));
+        this.#observe(storage, object);
+      }
     }
     await this.#drain();
     while (!signal.aborted) {
@@ -73,9 +79,17 @@ export class GarbageCollector {
             revision = Math.max(revision, event.kv.modRevision);
             const entry = this.#storages.find((s) => event.kv.key.startsWith(s.prefix));
             if (entry === undefined) continue;
+            // Most writes touch objects with no owners, finalizers or deletion: skip decoding those.
+            // Deletes are always looked at: the object may be the owner of others.
+            if (event.type !== 'delete' && !this.#keys.has(event.kv.key) && !mentionsOwnership(event.kv.value)) continue;
             const converted = entry.storage.watchEvent(event);
-            if (converted.type === 'DELETED') this.#forget(converted.object);
-            else this.#observe(entry.storage, converted.object);
+            if (converted.type === 'DELETED') {
+              this.#keys.delete(event.kv.key);
+              this.#forget(converted.object);
+            } else {
+              this.#keys.add(event.kv.key);
+              this.#observe(entry.storage, converted.object);
+            }
           }
           await this.#drain();
         }
@@ -187,4 +201,17 @@ export class GarbageCollector {
       return object;
     });
   }
+}
+
+const markers = ['"ownerReferences"', '"finalizers"', '"deletionTimestamp"'].map((m) => Buffer.from(m));
+
+/** Whether a stored value may matter to the collector (cheap byte search, no JSON parse). */
+function mentionsOwnership(value: Uint8Array): boolean {
+  const buffer = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  return markers.some((marker) => buffer.includes(marker));
+}
+
+function concernsCollector(object: KubeObject): boolean {
+  const meta = object.metadata;
+  return (Array.isArray(meta.ownerReferences) && meta.ownerReferences.length > 0) || (meta.finalizers ?? []).length > 0 || meta.deletionTimestamp !== undefined;
 }
