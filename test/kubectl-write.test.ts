@@ -212,6 +212,8 @@ describe('kubectl writes to skiff server', () => {
     }
     // Lists the server defaults inside (claim templates, projected sources) read as "configured", as upstream.
     assert.match(ok(['apply', '-n', 'edge', '-f', file]), /service\/full unchanged\nstatefulset.apps\/db (unchanged|configured)\n/);
+    // Moving to server-side apply: fields last applied client-side with the same values are taken over.
+    assert.match(ok(['apply', '--server-side', '-n', 'edge', '-f', file]), /deployment.apps\/full serverside-applied/);
     assert.match(ok(['get', 'service', 'full', '-n', 'edge']), /LoadBalancer\s+10\.43\.\d+\.\d+\s+<pending>\s+80:3\d{4}\/TCP/);
     ok(['delete', '-n', 'edge', '-f', file]);
   });

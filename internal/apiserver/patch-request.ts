@@ -6,7 +6,8 @@ import { kindDefinition, definitionNamed } from '../api/schema/registry.ts';
 import type { TypeDef } from '../api/schema/model.ts';
 import { isPlainObject, type JsonObject, type KubeObject } from './objects.ts';
 import { applyPatch } from './patch/index.ts';
-import { serverSideApply } from './apply/index.ts';
+import { ApplyConflictError, serverSideApply } from './apply/index.ts';
+import { conflictsMatchLastApplied } from './last-applied.ts';
 import { parseYamlDocument, utf8, type RequestBody } from './request-body.ts';
 import type { ResourceStorage, WriteOptions } from './rest.ts';
 import { ApiError, badRequest } from './status.ts';
@@ -37,17 +38,28 @@ export async function patchObject(
     if (options.fieldManager === undefined || options.fieldManager === '' || options.fieldManagerDefaulted) {
       throw badRequest('PATCH with apply requires the fieldManager parameter');
     }
-    const applyOnce = (current: KubeObject | null): JsonObject =>
+    const applyWith = (current: KubeObject | null, force: boolean): JsonObject =>
       serverSideApply({
         current: current as JsonObject | null,
         applied,
         manager: options.fieldManager ?? '',
-        force: options.force,
+        force,
         def,
         now: timestamp(Date.now()),
         apiVersion: apiVersionOf(type),
         subresource: options.subresource,
       });
+    const applyOnce = (current: KubeObject | null): JsonObject => {
+      try {
+        return applyWith(current, options.force);
+      } catch (error) {
+        // Same value as last applied client-side: the field moves to this manager (upstream's last-applied manager).
+        if (current !== null && error instanceof ApplyConflictError && conflictsMatchLastApplied(current, applied, error.conflicts)) {
+          return applyWith(current, true);
+        }
+        throw error;
+      }
+    };
     try {
       const object = await storage.guaranteedUpdate(namespace, name, { ...options, operation: 'apply' }, (current) => applyOnce(current) as KubeObject);
       return { object, created: false };

@@ -15,7 +15,16 @@ export function describeManager(e: ManagerEntry): string {
   return e.operation === 'Update' ? `${text} using ${e.apiVersion}` : text;
 }
 
-export function conflictError(conflicts: readonly Conflict[]): ApiError {
+/** A 409 that also carries the conflicts as paths, for callers that may resolve them. */
+export class ApplyConflictError extends ApiError {
+  readonly conflicts: readonly Conflict[];
+  constructor(message: string, causes: StatusCause[], conflicts: readonly Conflict[]) {
+    super(409, 'Conflict', message, { causes });
+    this.conflicts = conflicts;
+  }
+}
+
+export function conflictError(conflicts: readonly Conflict[]): ApplyConflictError {
   const causes: StatusCause[] = conflicts.map((c) => ({
     reason: 'FieldManagerConflict',
     message: `conflict with ${describeManager(c.entry)}`,
@@ -40,5 +49,5 @@ export function conflictError(conflicts: readonly Conflict[]): ApiError {
     }
     message = `Apply failed with ${conflicts.length} conflicts: ${lines.join('\n')}`;
   }
-  return new ApiError(409, 'Conflict', message, { causes });
+  return new ApplyConflictError(message, causes, conflicts);
 }
