@@ -118,10 +118,10 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   try {
     port = await listen(https, config.port, config.bindAddress);
     await bootstrapCluster(registry, { serviceCidr, apiPort: port, apiAddress: advertise });
-    await writeKubeconfig(
-      config.kubeconfigPath,
-      kubeconfigYaml({ server: `https://${advertise}:${port}`, caPem: certificates.ca.certPem, clientCertPem: certificates.admin.certPem, clientKeyPem: certificates.admin.keyPem }),
-    );
+    const adminKubeconfig = kubeconfigYaml({ server: `https://${advertise}:${port}`, caPem: certificates.ca.certPem, clientCertPem: certificates.admin.certPem, clientKeyPem: certificates.admin.keyPem });
+    await writeKubeconfig(config.kubeconfigPath, adminKubeconfig);
+    // Commands run on this machine (skiff token …) find the API through the data directory.
+    await writeKubeconfig(adminKubeconfigPath(config.dataDir), adminKubeconfig);
   } catch (error) {
     https.close();
     store.close();
@@ -150,6 +150,11 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
       store.close();
     },
   };
+}
+
+/** Where the server keeps a copy of the admin kubeconfig for local commands. */
+export function adminKubeconfigPath(dataDir: string): string {
+  return join(dataDir, 'server', 'cred', 'admin.kubeconfig');
 }
 
 /** Listens and resolves to the port in use. */
