@@ -75,9 +75,6 @@ test('commands not built yet say so in one line and exit 1 after their flags par
     [['server', 'join', 'K10abc'], 'skiff server join'],
     [['agent', '--server', 'https://192.0.2.10:6443', '--token', 't'], 'skiff agent'],
     [['agent', 'join', 'K10abc'], 'skiff agent join'],
-    [['token', 'create', '--ttl', '1h', '--print-join-command'], 'skiff token create'],
-    [['token', 'list'], 'skiff token list'],
-    [['token', 'delete', 'abc123'], 'skiff token delete'],
     [['image', 'import', 'a.tar', 'b.tar'], 'skiff image import'],
     [['snapshot', 'save', '--name', 'before-upgrade'], 'skiff snapshot save'],
     [['snapshot', 'restore', 'before-upgrade'], 'skiff snapshot restore'],
@@ -187,4 +184,10 @@ test('per-invocation flags cannot be set from the config file', async () => {
   const config = join(dir, 'ttl.yaml');
   writeFileSync(config, 'ttl: 1h\n');
   await usageError(['token', 'create', '--config', config], /^skiff: unknown key "ttl" in config file /);
+});
+
+test('skiff token away from a server says where the admin kubeconfig was looked for, exit 78', async () => {
+  const result = await run(['token', 'list', '--data-dir', join(dir, 'no-server')]);
+  assert.equal(result.code, 78);
+  assert.match(result.stderr, /^skiff: Cannot reach the cluster as .*no-server\/server\/cred\/admin\.kubeconfig does not exist: run this on a server machine/);
 });

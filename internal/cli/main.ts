@@ -21,6 +21,7 @@ import { UsageError, exitUsage } from './usage-error.ts';
 import { DataFileError } from '../datastore/errors.ts';
 import { CertificateFileError } from '../pki/errors.ts';
 import { TokenFileError } from '../server/tokens.ts';
+import { TokenCommandError } from './commands/token-actions.ts';
 import { NativeAddonError } from '../util/native-addon.ts';
 
 /** Exit code for a problem the operator has to fix in the host's setup (sysexits EX_CONFIG). */
@@ -57,7 +58,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       io.stderr(`skiff: ${error.message}\n`);
       return exitUsage;
     }
-    if (error instanceof NativeAddonError || error instanceof DataFileError || error instanceof CertificateFileError || error instanceof TokenFileError) {
+    if (error instanceof NativeAddonError || error instanceof DataFileError || error instanceof CertificateFileError || error instanceof TokenFileError || error instanceof TokenCommandError) {
       io.stderr(`skiff: ${error.message}\n`);
       return exitConfig;
     }

@@ -4,6 +4,7 @@ import { boolFlag, defineFlags, durationFlag, stringFlag } from '../flag.ts';
 import { notAvailable } from '../not-available.ts';
 import { nonNegative } from '../validate.ts';
 import { configFlags, dataDirFlags } from './common-flags.ts';
+import { createTokenAction, deleteTokensAction, listTokensAction } from './token-actions.ts';
 
 /** Flags every token subcommand takes. */
 export const tokenFlags = { ...configFlags, ...dataDirFlags };
@@ -46,16 +47,16 @@ export const tokenCommand = defineCommand({
       summary: 'create a join token',
       flags: tokenCreateFlags,
       readsConfig: true,
-      action: notAvailable,
+      action: (invocation) => createTokenAction(invocation),
     }),
-    defineCommand({ name: 'list', summary: 'list join tokens', flags: tokenFlags, readsConfig: true, action: notAvailable }),
+    defineCommand({ name: 'list', summary: 'list join tokens', flags: tokenFlags, readsConfig: true, action: (invocation) => listTokensAction(invocation) }),
     defineCommand({
       name: 'delete',
       summary: 'delete join tokens by id',
       flags: tokenFlags,
       args: [{ name: 'token-id', required: true, variadic: true }],
       readsConfig: true,
-      action: notAvailable,
+      action: (invocation) => deleteTokensAction(invocation),
     }),
   ],
   action: notAvailable,

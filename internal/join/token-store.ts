@@ -1,0 +1,79 @@
+/**
+ * Join tokens kept as Kubernetes bootstrap-token Secrets in kube-system (as kubeadm keeps
+ * them): `bootstrap-token-<id>` of type bootstrap.kubernetes.io/token.
+ */
+import { ApiStatusError, type ApiClient } from '../client/index.ts';
+import type { KubeObject } from '../apiserver/objects.ts';
+import { isPlainObject } from '../apiserver/objects.ts';
+import { timestamp } from '../api/meta.ts';
+import type { JoinToken } from './token.ts';
+
+export const tokenNamespace = 'kube-system';
+export const tokenSecretType = 'bootstrap.kubernetes.io/token';
+const fieldManager = 'skiff-token';
+
+export interface StoredToken {
+  id: string;
+  secret: string;
+  description: string;
+  /** Epoch ms; undefined = never expires. */
+  expires: number | undefined;
+  created: string;
+}
+
+const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
+const unb64 = (value: unknown): string => (typeof value === 'string' ? Buffer.from(value, 'base64').toString('utf8') : '');
+
+/** Stores `token`, valid for `ttlMs` (0: no expiry). */
+export async function storeToken(api: ApiClient, token: JoinToken, options: { ttlMs: number; description: string; now: number }): Promise<void> {
+  const data: Record<string, string> = {
+    'token-id': b64(token.id),
+    'token-secret': b64(token.secret),
+    'usage-bootstrap-authentication': b64('true'),
+    'auth-extra-groups': b64('system:bootstrappers:skiff:agent'),
+  };
+  if (options.ttlMs > 0) data.expiration = b64(timestamp(options.now + options.ttlMs));
+  if (options.description !== '') data.description = b64(options.description);
+  await api.resource('Secret', 'v1').create(
+    tokenNamespace,
+    { apiVersion: 'v1', kind: 'Secret', metadata: { name: `bootstrap-token-${token.id}` }, type: tokenSecretType, data },
+    { fieldManager },
+  );
+}
+
+/** Every stored token, oldest first. */
+export async function listTokens(api: ApiClient): Promise<StoredToken[]> {
+  const list = await api.resource('Secret', 'v1').list(tokenNamespace, { fieldSelector: `type=${tokenSecretType}` });
+  return list.items.map(fromSecret).filter((t): t is StoredToken => t !== undefined).sort((a, b) => a.created.localeCompare(b.created));
+}
+
+/** Deletes the token `id`; false when there was none. */
+export async function deleteToken(api: ApiClient, id: string): Promise<boolean> {
+  try {
+    await api.resource('Secret', 'v1').delete(tokenNamespace, `bootstrap-token-${id}`);
+    return true;
+  } catch (error) {
+    if (error instanceof ApiStatusError && error.code === 404) return false;
+    throw error;
+  }
+}
+
+/** Whether `token` is stored and not expired at `now`. */
+export function tokenValid(stored: readonly StoredToken[], token: Pick<JoinToken, 'id' | 'secret'>, now: number): boolean {
+  const match = stored.find((t) => t.id === token.id);
+  return match !== undefined && match.secret === token.secret && (match.expires === undefined || match.expires > now);
+}
+
+function fromSecret(secret: KubeObject): StoredToken | undefined {
+  const data = isPlainObject(secret.data) ? secret.data : {};
+  const id = unb64(data['token-id']);
+  if (id === '') return undefined;
+  const expiration = unb64(data.expiration);
+  return {
+    id,
+    secret: unb64(data['token-secret']),
+    description: unb64(data.description),
+    expires: expiration === '' ? undefined : Date.parse(expiration),
+    created: secret.metadata.creationTimestamp ?? '',
+  };
+}
