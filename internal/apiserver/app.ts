@@ -38,9 +38,12 @@ export interface ApiServerOptions {
   maxBodyBytes?: number;
   /** Storage shared with in-process callers; default a new one over `store`. */
   registry?: StorageRegistry;
+  /** Routes served without authentication (machine join); their paths start with /v1-skiff/ or are /cacerts. */
+  publicRoutes?: Hono;
 }
 
 const healthPaths = new Set(['/healthz', '/livez', '/readyz', '/version']);
+const isPublic = (path: string): boolean => healthPaths.has(path) || path === '/cacerts' || path.startsWith('/v1-skiff/');
 
 export function createApiServer(options: ApiServerOptions): Hono {
   const now = options.now ?? Date.now;
@@ -57,7 +60,7 @@ export function createApiServer(options: ApiServerOptions): Hono {
 
   app.use('*', async (c, next) => {
     const path = new URL(c.req.url).pathname;
-    if (healthPaths.has(path)) return next();
+    if (isPublic(path)) return next();
     const identity = await options.authenticate(c);
     if (identity === null) throw unauthorized();
     if (!identity.groups.includes('system:masters')) {
@@ -68,6 +71,7 @@ export function createApiServer(options: ApiServerOptions): Hono {
     return next();
   });
 
+  if (options.publicRoutes !== undefined) app.route('/', options.publicRoutes);
   for (const path of ['/healthz', '/livez', '/readyz']) app.get(path, (c) => c.text('ok'));
   app.get('/version', (c) =>
     c.json({

@@ -21,6 +21,7 @@ import { bootstrapCluster } from './bootstrap.ts';
 import { GarbageCollector } from '../controllers/garbage-collector.ts';
 import { NamespaceFinalizer } from '../controllers/namespace-finalizer.ts';
 import { loadTokenFile } from './tokens.ts';
+import { createJoinService } from './join-service.ts';
 
 export interface ServerConfig {
   dataDir: string;
@@ -110,6 +111,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     authenticate,
     serverAddress: () => `${advertise}:${port}`,
     gitVersion: `v1.32.0+skiff-${buildInfo().version}`,
+    publicRoutes: createJoinService({ registry, ca: certificates.ca }),
   });
 
   const https = createServer({ ...tlsCredentials(certificates.ca.certPem, certificates.serving), requestCert: true, rejectUnauthorized: false });

@@ -1,0 +1,99 @@
+/**
+ * Joining a cluster: check the server's CA against the hash in the join token, then trade
+ * the token (and this machine's node password) for a node client certificate, and keep
+ * what the agent needs under `<data-dir>/agent/`.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { request } from 'node:https';
+import { join } from 'node:path';
+import { parseJoinToken } from '../join/token.ts';
+import { caHash, kubeconfigYaml, writeKubeconfig } from '../pki/index.ts';
+
+export class JoinError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JoinError';
+  }
+}
+
+export interface JoinOptions {
+  /** Join token (`skiff token create`). */
+  token: string;
+  /** `https://host:port`; default the address the token carries. */
+  server?: string;
+  nodeName: string;
+  dataDir: string;
+  /** Give up on an unresponsive server after this long (default 10 s). */
+  timeoutMs?: number;
+}
+
+export interface JoinResult {
+  server: string;
+  kubeconfigPath: string;
+}
+
+export async function joinCluster(options: JoinOptions): Promise<JoinResult> {
+  const token = parseJoinToken(options.token);
+  const server = options.server ?? (token.server === undefined ? undefined : `https://${token.server}`);
+  if (server === undefined) throw new JoinError('Cannot join as the token carries no server address: pass --server https://<server>:6443');
+  const timeoutMs = options.timeoutMs ?? 10_000;
+
+  // Before trusting anything from the server, its CA must be the one the token names.
+  const caPem = (await call(server, 'GET', '/cacerts', { rejectUnauthorized: false, timeoutMs })).body;
+  let presented: string;
+  try {
+    presented = caHash(caPem);
+  } catch {
+    throw new JoinError(`Cannot join as ${server}/cacerts did not return a certificate: is this a skiff server?`);
+  }
+  if (presented !== token.caHash) {
+    throw new JoinError(`Cannot join as the server's CA (sha256 ${presented}) is not the one the token names (${token.caHash}): the token is for another cluster, or something is intercepting the connection`);
+  }
+
+  const agentDir = join(options.dataDir, 'agent');
+  await mkdir(agentDir, { recursive: true, mode: 0o700 });
+  const passwordFile = join(agentDir, 'node-password');
+  if (!existsSync(passwordFile)) await writeFile(passwordFile, randomBytes(24).toString('hex'), { mode: 0o600 });
+  const nodePassword = (await readFile(passwordFile, 'utf8')).trim();
+
+  const body = JSON.stringify({ token: `${token.id}.${token.secret}`, nodeName: options.nodeName, nodePassword });
+  const answer = await call(server, 'POST', '/v1-skiff/join', { ca: caPem, body, timeoutMs });
+  if (answer.status !== 200) throw new JoinError(`Cannot join: the server answered ${answer.status}: ${statusMessage(answer.body)}`);
+  const issued = JSON.parse(answer.body) as { caPem: string; certPem: string; keyPem: string };
+  const kubeconfigPath = join(agentDir, 'kubeconfig');
+  await writeKubeconfig(kubeconfigPath, kubeconfigYaml({ server, caPem: issued.caPem, clientCertPem: issued.certPem, clientKeyPem: issued.keyPem, userName: `system:node:${options.nodeName}` }));
+  return { server, kubeconfigPath };
+}
+
+function statusMessage(body: string): string {
+  try {
+    const status = JSON.parse(body) as { message?: unknown };
+    if (typeof status.message === 'string') return status.message;
+  } catch {
+    // not a Status: show the text
+  }
+  return body.slice(0, 200);
+}
+
+function call(server: string, method: string, path: string, options: { ca?: string; rejectUnauthorized?: boolean; body?: string; timeoutMs: number }): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(path, server);
+    const req = request(url, {
+      method,
+      ca: options.ca,
+      rejectUnauthorized: options.rejectUnauthorized ?? true,
+      headers: options.body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(options.body) },
+      timeout: options.timeoutMs,
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new JoinError(`Cannot join as ${server} did not answer within ${options.timeoutMs} ms`)));
+    req.on('error', (error) => reject(error instanceof JoinError ? error : new JoinError(`Cannot reach ${server}: ${error.message}`)));
+    req.end(options.body);
+  });
+}

@@ -1,0 +1,113 @@
+/**
+ * The unauthenticated part of the API port that lets a machine join: `/cacerts` (the CA,
+ * which the joining agent checks against the hash in its token) and `/v1-skiff/join`, which
+ * trades a valid join token for a node client certificate (`system:node:<name>`).
+ * A node password keeps another machine from taking over an existing node's name.
+ */
+import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { Hono } from 'hono';
+import { checkSubdomain } from '../api/meta.ts';
+import { isPlainObject } from '../apiserver/objects.ts';
+import type { StorageRegistry } from '../apiserver/registry.ts';
+import { ApiError, badRequest, statusObject, toStatus } from '../apiserver/status.ts';
+import { tokenNamespace, tokenSecretType } from '../join/token-store.ts';
+import { issueClientCertificate, type CertificateAuthority } from '../pki/index.ts';
+
+export interface JoinRequest {
+  /** `<id>.<secret>` of a join token. */
+  token: string;
+  nodeName: string;
+  /** Random secret the agent keeps in its data directory. */
+  nodePassword: string;
+}
+
+export interface JoinResponse {
+  caPem: string;
+  certPem: string;
+  keyPem: string;
+}
+
+const passwordSecret = (node: string): string => `${node}.node-password.skiff`;
+const unb64 = (value: unknown): string => (typeof value === 'string' ? Buffer.from(value, 'base64').toString('utf8') : '');
+
+export function createJoinService(options: { registry: StorageRegistry; ca: CertificateAuthority; now?: () => number }): Hono {
+  const now = options.now ?? Date.now;
+  const secrets = options.registry.get('', 'v1', 'secrets');
+  const app = new Hono();
+  app.onError((error, c) => {
+    const status = toStatus(error);
+    return c.json(status, status.code as 400);
+  });
+  app.get('/cacerts', (c) => c.text(options.ca.certPem));
+  app.post('/v1-skiff/join', async (c) => {
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      throw badRequest('the join request must be JSON: {"token", "nodeName", "nodePassword"}');
+    }
+    const request = checkRequest(body);
+    const [id = '', secret = ''] = request.token.split('.');
+    const tokens = await secrets.list({ namespace: tokenNamespace });
+    const match = tokens.items.find((s) => s.type === tokenSecretType && isPlainObject(s.data) && unb64(s.data['token-id']) === id);
+    const data = match !== undefined && isPlainObject(match.data) ? match.data : {};
+    const expiration = unb64(data.expiration);
+    if (match === undefined || !sameText(unb64(data['token-secret']), secret) || (expiration !== '' && Date.parse(expiration) <= now())) {
+      return c.json(statusObject(401, 'Unauthorized', 'the join token is unknown, wrong or expired: create a new one with \'skiff token create\''), 401);
+    }
+    await checkNodePassword(options.registry, request);
+    const pair = await issueClientCertificate(options.ca, { commonName: `system:node:${request.nodeName}`, organizations: ['system:nodes'] });
+    const response: JoinResponse = { caPem: options.ca.certPem, certPem: pair.certPem, keyPem: pair.keyPem };
+    return c.json(response);
+  });
+  return app;
+}
+
+function checkRequest(body: unknown): JoinRequest {
+  if (!isPlainObject(body)) throw badRequest('the join request must be a JSON object');
+  const { token, nodeName, nodePassword } = body;
+  if (typeof token !== 'string' || !/^[a-z0-9]{6}\.[a-z0-9]{16}$/.test(token)) throw badRequest('token must be the <id>.<secret> part of a join token');
+  if (typeof nodeName !== 'string' || checkSubdomain(nodeName).length > 0) throw badRequest(`nodeName ${JSON.stringify(nodeName)} is not a valid node name (lowercase DNS subdomain)`);
+  if (typeof nodePassword !== 'string' || nodePassword.length < 16 || nodePassword.length > 256) throw badRequest('nodePassword must be 16 to 256 characters');
+  return { token, nodeName, nodePassword };
+}
+
+/**
+ * The first machine to join under a name sets its password. While that Node exists, only
+ * the same password may join under the name again; once the Node is deleted the name is free.
+ */
+async function checkNodePassword(registry: StorageRegistry, request: JoinRequest): Promise<void> {
+  const secrets = registry.get('', 'v1', 'secrets');
+  const name = passwordSecret(request.nodeName);
+  let stored: { salt: string; hash: string } | null = null;
+  try {
+    const secret = await secrets.get(tokenNamespace, name);
+    const data = isPlainObject(secret.data) ? secret.data : {};
+    stored = { salt: unb64(data.salt), hash: unb64(data.hash) };
+  } catch (error) {
+    if (!(error instanceof ApiError && error.code === 404)) throw error;
+  }
+  const nodeExists = await registry
+    .get('', 'v1', 'nodes')
+    .get(null, request.nodeName)
+    .then(() => true, (error: unknown) => {
+      if (error instanceof ApiError && error.code === 404) return false;
+      throw error;
+    });
+  if (stored !== null && nodeExists) {
+    if (!sameText(scryptSync(request.nodePassword, stored.salt, 32).toString('hex'), stored.hash)) {
+      throw new ApiError(403, 'Forbidden', `node name "${request.nodeName}" belongs to another machine; to replace that machine, delete the node first: kubectl delete node ${request.nodeName}`);
+    }
+    return;
+  }
+  const salt = randomBytes(16).toString('hex');
+  const data = { salt: Buffer.from(salt).toString('base64'), hash: Buffer.from(scryptSync(request.nodePassword, salt, 32).toString('hex')).toString('base64') };
+  if (stored !== null) await secrets.delete(tokenNamespace, name);
+  await secrets.create(tokenNamespace, { metadata: { name }, type: 'skiff.io/node-password', data }, { fieldManager: 'skiff-join' });
+}
+
+function sameText(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}

@@ -1,0 +1,60 @@
+/** A machine joins with a token: CA pinning, token checks and the node password, against dist/skiff. */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { parse } from 'yaml';
+import { joinCluster } from '../internal/agent/join.ts';
+import { formatJoinToken, parseJoinToken } from '../internal/join/token.ts';
+import { skiffBinary, startSkiffServer, type SkiffServer } from './support/skiff-server.ts';
+
+describe('joining a cluster', () => {
+  let server: SkiffServer;
+  let token = '';
+  const machines: string[] = [];
+  const machine = (): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'skiff-machine-'));
+    machines.push(dir);
+    return dir;
+  };
+  before(async () => {
+    server = await startSkiffServer(undefined);
+    const created = spawnSync(skiffBinary(), ['token', 'create', '--data-dir', join(server.dir, 'data')], { encoding: 'utf8' });
+    assert.equal(created.status, 0, created.stderr);
+    token = created.stdout.trim();
+  });
+  after(async () => {
+    await server?.close();
+    for (const dir of machines) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a valid token gets a node certificate for system:node:<name> and a kubeconfig', async () => {
+    const dir = machine();
+    const result = await joinCluster({ token, server: server.url, nodeName: 'pi-01', dataDir: dir });
+    const kubeconfig = parse(readFileSync(result.kubeconfigPath, 'utf8'));
+    const cert = new X509Certificate(Buffer.from(kubeconfig.users[0].user['client-certificate-data'], 'base64'));
+    assert.match(cert.subject, /CN=system:node:pi-01/);
+    assert.match(cert.subject, /O=system:nodes/);
+    // The same machine may join again under its name.
+    await joinCluster({ token, server: server.url, nodeName: 'pi-01', dataDir: dir });
+  });
+
+  it('a token for another CA, a wrong secret and an unknown token are refused with clear messages', async () => {
+    const parsed = parseJoinToken(token);
+    await assert.rejects(joinCluster({ token: formatJoinToken({ ...parsed, caHash: 'b'.repeat(64) }), server: server.url, nodeName: 'x1', dataDir: machine() }), /is not the one the token names/);
+    await assert.rejects(joinCluster({ token: formatJoinToken({ ...parsed, secret: 'aaaaaaaaaaaaaaaa' }), server: server.url, nodeName: 'x2', dataDir: machine() }), /401: the join token is unknown, wrong or expired/);
+    await assert.rejects(joinCluster({ token: formatJoinToken({ ...parsed, id: 'zzzzzz' }), server: server.url, nodeName: 'x3', dataDir: machine() }), /401/);
+  });
+
+  it('another machine cannot take an existing node name until that node is deleted', async () => {
+    await joinCluster({ token, server: server.url, nodeName: 'pi-02', dataDir: machine() });
+    assert.equal(server.kubectl(['create', '-f', '-'], { input: 'apiVersion: v1\nkind: Node\nmetadata: {name: pi-02}\n' }).code, 0);
+    const intruder = machine();
+    await assert.rejects(joinCluster({ token, server: server.url, nodeName: 'pi-02', dataDir: intruder }), /403: node name "pi-02" belongs to another machine; to replace that machine, delete the node first: kubectl delete node pi-02/);
+    assert.equal(server.kubectl(['delete', 'node', 'pi-02']).code, 0);
+    await joinCluster({ token, server: server.url, nodeName: 'pi-02', dataDir: intruder });
+  });
+});
