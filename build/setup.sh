@@ -16,6 +16,10 @@ command -v qemu-aarch64-static >/dev/null 2>&1 || need+=(qemu-user-static)
 # End-to-end suites drive the server with the real kubectl and the Python client.
 command -v kubectl >/dev/null 2>&1 || need+=(kubectl)
 /usr/bin/python3 -c 'import kubernetes' >/dev/null 2>&1 || need+=(python3-kubernetes)
+# Agent tests run pods on a real Docker daemon (started by the tests themselves) from a
+# locally built busybox image: no registry is needed.
+command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
+dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
 if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "setup: missing ${need[*]}; run as root or install them with: sudo apt-get install -y ${need[*]}" >&2
