@@ -40,6 +40,13 @@ describe('joining a cluster', () => {
     assert.match(cert.subject, /O=system:nodes/);
     // The same machine may join again under its name.
     await joinCluster({ token, server: server.url, nodeName: 'pi-01', dataDir: dir });
+    // The node identity may do what a kubelet does, and no more.
+    const asNode = (args: string[], input?: string) => server.kubectl(args, { input, env: { KUBECONFIG: result.kubeconfigPath } });
+    assert.equal(asNode(['get', 'pods', '-A']).code, 0);
+    assert.equal(asNode(['create', '-f', '-'], 'apiVersion: v1\nkind: Node\nmetadata: {name: pi-01}\n').code, 0);
+    const refused = asNode(['create', 'configmap', 'nope']);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /forbidden: User "system:node:pi-01" cannot create resource/);
   });
 
   it('a token for another CA, a wrong secret and an unknown token are refused with clear messages', async () => {

@@ -41,7 +41,7 @@ describe('API server', () => {
     const { call } = server(t, { user: 'alice', groups: ['dev'] });
     const denied = await call('GET', '/api/v1/namespaces');
     assert.equal(denied.status, 403);
-    assert.match(denied.body.message, /User "alice" cannot get/);
+    assert.match(denied.body.message, /User "alice" cannot list resource "namespaces" in API group "" at the cluster scope: only members of system:masters/);
   });
 
   it('serves aggregated discovery with its exact content type, and legacy discovery', async (t) => {

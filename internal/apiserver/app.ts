@@ -15,8 +15,9 @@ import {
 } from './discovery.ts';
 import { parseResourcePath, requestSegments } from './request-path.ts';
 import { StorageRegistry } from './registry.ts';
-import { forbidden, notFound, statusObject, toStatus, unauthorized } from './status.ts';
+import { forbidden, forbiddenPath, notFound, statusObject, toStatus, unauthorized } from './status.ts';
 import { handleResource, type HandlerContext } from './handlers.ts';
+import { authorize, resourcePathOf, verbOf } from './authorize.ts';
 import { openApiV2Document } from './openapi/v2.ts';
 import { openApiV3Document, openApiV3Index } from './openapi/v3.ts';
 
@@ -63,11 +64,16 @@ export function createApiServer(options: ApiServerOptions): Hono {
     if (isPublic(path)) return next();
     const identity = await options.authenticate(c);
     if (identity === null) throw unauthorized();
-    if (!identity.groups.includes('system:masters')) {
-      throw forbidden(identity.user, c.req.method.toLowerCase(), path, '', null);
-    }
     // Routing sees a normalised URL; refuse paths whose raw form would have been changed by it.
-    rawSegments(c);
+    const segments = rawSegments(c);
+    const watch = ['true', '1'].includes(c.req.query('watch') ?? '');
+    const refusal = authorize(identity, { method: c.req.method, segments, watch });
+    if (refusal !== null) {
+      const resource = resourcePathOf(segments);
+      if (resource === null) throw forbiddenPath(identity.user, c.req.method.toLowerCase(), path, refusal);
+      const plural = resource.subresource === null ? resource.type.plural : `${resource.type.plural}/${resource.subresource}`;
+      throw forbidden(identity.user, verbOf(c.req.method, resource, watch), plural, resource.type.group, resource.namespace, refusal);
+    }
     return next();
   });
 

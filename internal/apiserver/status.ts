@@ -88,14 +88,19 @@ export function unauthorized(): ApiError {
   return new ApiError(401, 'Unauthorized', 'Unauthorized');
 }
 
-export function forbidden(user: string, verb: string, plural: string, group: string, namespace: string | null): ApiError {
+export function forbidden(user: string, verb: string, plural: string, group: string, namespace: string | null, why = 'only members of system:masters are authorized until RBAC is enforced'): ApiError {
   const where = namespace ? ` in the namespace "${namespace}"` : ' at the cluster scope';
   return new ApiError(
     403,
     'Forbidden',
-    `${qualifiedResource(plural, group)} is forbidden: User "${user}" cannot ${verb} resource "${plural}" in API group "${group}"${where}: only members of system:masters are authorized until RBAC is enforced`,
+    `${qualifiedResource(plural, group)} is forbidden: User "${user}" cannot ${verb} resource "${plural}" in API group "${group}"${where}: ${why}`,
     { group, kind: plural },
   );
+}
+
+/** 403 for a non-resource URL (discovery, OpenAPI, …). */
+export function forbiddenPath(user: string, verb: string, path: string, why: string): ApiError {
+  return new ApiError(403, 'Forbidden', `forbidden: User "${user}" cannot ${verb} path "${path}": ${why}`);
 }
 
 /** Maps any error to a Status; unknown errors are 500 with their message. */
