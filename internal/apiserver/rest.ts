@@ -14,6 +14,7 @@ import { decodeObject, encodeObject, isPlainObject, type KubeObject } from './ob
 import { alreadyExists, ApiError, badRequest, conflict, invalid, notFound, type StatusCause } from './status.ts';
 import { deletionPlan, type DeleteOptions } from './delete-options.ts';
 import { fromStorage, toStorage } from './conversion.ts';
+import type { LeaseRenewals } from './lease-renewals.ts';
 
 export interface ListOptions {
   namespace: string | null;
@@ -37,6 +38,8 @@ export interface RestContext {
   store: Backend;
   now: () => number;
   lifecycle?: ObjectLifecycle;
+  /** Node Lease renewals kept in memory (see lease-renewals.ts); none: every renewal is written. */
+  leaseRenewals?: LeaseRenewals;
 }
 
 export interface WriteOptions {
@@ -209,6 +212,11 @@ export class ResourceStorage {
       const extras = await this.#lifecycle.allocate(next, current, ctx);
       if (ctx.dryRun) return next;
       const finalDelete = next.metadata.deletionTimestamp !== undefined && !holdsDeletion(next);
+      const renewals = this.#renewals;
+      if (renewals !== undefined && !finalDelete && extras.ops.length === 0) {
+        const stored = this.#withTypeMeta(decodeObject(kv.value, kv.modRevision));
+        if (renewals.absorb(key, stored, next)) return renewals.overlay(key, stored);
+      }
       const written = await this.#commit(key, next, kv.modRevision, extras.compare, [
         ...extras.ops,
         ...(finalDelete ? this.#lifecycle.release(next, this.type) : []),
@@ -237,7 +245,10 @@ export class ResourceStorage {
       const plan = deletionPlan(this.type, structuredClone(current), options, this.#ctx.now());
       if (options.dryRun) return { object: plan.object, deleted: plan.remove };
       let written: KubeObject | null;
-      if (plan.remove) written = await this.#commit(key, current, kv.modRevision, [], this.#lifecycle.release(current, this.type), true);
+      if (plan.remove) {
+        this.#renewals?.forget(key);
+        written = await this.#commit(key, current, kv.modRevision, [], this.#lifecycle.release(current, this.type), true);
+      }
       else if (!plan.changed) return { object: current, deleted: false };
       else written = await this.#commit(key, plan.object, kv.modRevision, [], [], false);
       if (written !== null) return { object: written, deleted: plan.remove };
@@ -376,7 +387,13 @@ export class ResourceStorage {
   }
 
   #decode(kv: KeyValue): KubeObject {
-    return this.#withTypeMeta(decodeObject(kv.value, kv.modRevision));
+    const object = this.#withTypeMeta(decodeObject(kv.value, kv.modRevision));
+    return this.#renewals === undefined ? object : this.#renewals.overlay(kv.key, object);
+  }
+
+  /** Renewals apply to coordination.k8s.io Leases only. */
+  get #renewals(): LeaseRenewals | undefined {
+    return this.type.group === 'coordination.k8s.io' && this.type.kind === 'Lease' ? this.#ctx.leaseRenewals : undefined;
   }
 
   #withTypeMeta(stored: KubeObject): KubeObject {

@@ -1,0 +1,82 @@
+/**
+ * Node heartbeats without a disk write each: a node renews its Lease in kube-node-lease
+ * every 10 s, and writing each renewal to the datastore would wear out SD cards. An update
+ * of such a Lease that changes nothing but spec.renewTime is kept in memory and served on
+ * every read; it reaches the datastore only when the stored renewTime is older than the
+ * flush interval, so the disk sees one write per node every few minutes. After a server
+ * restart renewTimes can be that much older: node health checks allow for it. Watchers
+ * of Leases see the stored writes, not every renewal.
+ */
+import { isPlainObject, type KubeObject } from './objects.ts';
+
+export const nodeLeaseNamespace = 'kube-node-lease';
+
+export class LeaseRenewals {
+  readonly #flushAfterMs: number;
+  readonly #renewals = new Map<string, string>();
+
+  constructor(flushAfterMs = 5 * 60_000) {
+    this.#flushAfterMs = flushAfterMs;
+  }
+
+  /**
+   * Whether `next` may stay in memory instead of being written: a node Lease whose only
+   * change is spec.renewTime, with the stored renewTime still within the flush interval.
+   */
+  absorb(key: string, current: KubeObject, next: KubeObject): boolean {
+    if (current.kind !== 'Lease' || current.metadata.namespace !== nodeLeaseNamespace) return false;
+    const renewTime = specOf(next).renewTime;
+    const stored = specOf(current).renewTime;
+    if (typeof renewTime !== 'string' || typeof stored !== 'string') return false;
+    if (!sameExceptRenewTime(current, next)) {
+      this.#renewals.delete(key);
+      return false;
+    }
+    if (Date.parse(renewTime) - Date.parse(stored) >= this.#flushAfterMs) {
+      this.#renewals.delete(key);
+      return false;
+    }
+    this.#renewals.set(key, renewTime);
+    return true;
+  }
+
+  /** `object` with the latest renewal held in memory, if any is newer than the stored one. */
+  overlay(key: string, object: KubeObject): KubeObject {
+    const renewTime = this.#renewals.get(key);
+    if (renewTime === undefined) return object;
+    const spec = specOf(object);
+    if (typeof spec.renewTime === 'string' && spec.renewTime >= renewTime) {
+      this.#renewals.delete(key);
+      return object;
+    }
+    return { ...object, spec: { ...spec, renewTime } };
+  }
+
+  forget(key: string): void {
+    this.#renewals.delete(key);
+  }
+}
+
+function specOf(object: KubeObject): Record<string, unknown> {
+  return isPlainObject(object.spec) ? object.spec : {};
+}
+
+/** Equal apart from spec.renewTime and the bookkeeping the server changes on every write. */
+function sameExceptRenewTime(a: KubeObject, b: KubeObject): boolean {
+  const strip = (o: KubeObject): string => {
+    const { resourceVersion: _rv, managedFields: _mf, generation: _g, ...metadata } = o.metadata;
+    const { renewTime: _rt, ...spec } = specOf(o);
+    return canonical({ ...o, metadata, spec });
+  };
+  return strip(a) === strip(b);
+}
+
+/** JSON with object keys sorted, so that key order does not count as a change. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (isPlainObject(value)) {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
