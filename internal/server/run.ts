@@ -1,0 +1,183 @@
+/**
+ * `skiff server` start-up, in order: data directory, certificates, datastore, API
+ * server, default objects, admin kubeconfig. Returns once the API serves.
+ */
+import { mkdir } from 'node:fs/promises';
+import { createServer, type Server } from 'node:https';
+import { networkInterfaces, hostname as osHostname } from 'node:os';
+import { join } from 'node:path';
+import type { TLSSocket } from 'node:tls';
+import { getRequestListener, type HttpBindings } from '@hono/node-server';
+import type { Context } from 'hono';
+import { createApiServer, type Identity } from '../apiserver/app.ts';
+import { StorageRegistry } from '../apiserver/registry.ts';
+import { createLifecycle } from '../apiserver/admission/lifecycle.ts';
+import { LeaseRenewals } from '../apiserver/lease-renewals.ts';
+import { MvccStore } from '../datastore/mvcc/store.ts';
+import { ensureServerCertificates, kubeconfigYaml, peerIdentity, tlsCredentials, writeKubeconfig } from '../pki/index.ts';
+import { buildInfo } from '../cli/build-info.ts';
+import type { Logger } from '../util/log.ts';
+import { nthAddress, parseIpv4Cidr } from '../util/ip.ts';
+import { bootstrapCluster } from './bootstrap.ts';
+import { GarbageCollector } from '../controllers/garbage-collector.ts';
+import { NamespaceFinalizer } from '../controllers/namespace-finalizer.ts';
+import { loadTokenFile } from './tokens.ts';
+import { createJoinService } from './join-service.ts';
+
+export interface ServerConfig {
+  dataDir: string;
+  kubeconfigPath: string;
+  tlsSans: readonly string[];
+  bindAddress: string;
+  port: number;
+  clusterCidr: string;
+  serviceCidr: string;
+  clusterDns: string;
+  clusterDomain: string;
+  /** Empty: the host name. */
+  nodeName: string;
+  compactIntervalMs: number;
+  compactWindow: number;
+}
+
+export interface RunningServer {
+  /** The API URL the admin kubeconfig points at. */
+  url: string;
+  port: number;
+  registry: StorageRegistry;
+  store: MvccStore;
+  /** Stops serving and closes the datastore; running containers are not touched. */
+  stop(): Promise<void>;
+}
+
+/** Starts the control plane; resolves once the API answers requests. */
+export async function startServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
+  const started = performance.now();
+  const serverDir = join(config.dataDir, 'server');
+  await mkdir(join(serverDir, 'db'), { recursive: true, mode: 0o700 });
+
+  const serviceCidr = parseIpv4Cidr(config.serviceCidr);
+  if (serviceCidr === null) throw new Error(`Cannot use --service-cidr as it is not an IPv4 CIDR: ${config.serviceCidr}`);
+  const certificates = await ensureServerCertificates({
+    dir: join(serverDir, 'tls'),
+    hostname: config.nodeName || osHostname(),
+    ips: nodeAddresses(),
+    dnsNames: config.tlsSans,
+    serviceIp: nthAddress(serviceCidr, 1),
+    clusterDomain: config.clusterDomain,
+  });
+  for (const report of certificates.report) log.info('certificate', { ...report });
+  for (const warning of certificates.warnings) log.warn(warning);
+
+  const store = MvccStore.open({
+    file: join(serverDir, 'db', 'state.db'),
+    compactIntervalMs: config.compactIntervalMs,
+    compactWindow: config.compactWindow,
+    warn: (message) => log.warn(message),
+  });
+  const tokens = await loadTokenFile(join(serverDir, 'tokens.csv'));
+  const lifecycle = createLifecycle({
+    network: { serviceCidr, reservedIps: [config.clusterDns], nodePortMin: 30000, nodePortMax: 32767 },
+    registry: () => registry,
+  });
+  const registry: StorageRegistry = new StorageRegistry({ store, now: Date.now, lifecycle, leaseRenewals: new LeaseRenewals() });
+  const advertise = config.bindAddress === '0.0.0.0' ? '127.0.0.1' : config.bindAddress;
+  // Port 0 (tests) is known once listening; the app reads it lazily.
+  let port = config.port;
+
+  const identities = new WeakMap<TLSSocket, Identity | null>();
+  // Like kube-apiserver's union of authenticators: a verified client certificate first, then a bearer token.
+  const authenticate = (c: Context<{ Bindings: HttpBindings }>): Identity | null => {
+    const fromCertificate = certificateIdentity(c);
+    if (fromCertificate !== null) return fromCertificate;
+    const header = c.req.header('authorization');
+    if (header === undefined) return null;
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    return match?.[1] === undefined ? null : tokens.authenticate(match[1]);
+  };
+  const certificateIdentity = (c: Context<{ Bindings: HttpBindings }>): Identity | null => {
+    const socket = c.env.incoming.socket as TLSSocket;
+    // A TLS connection's certificate never changes: parse it once per connection, not per request.
+    let identity = identities.get(socket);
+    if (identity === undefined) {
+      const peer = peerIdentity(socket);
+      identity = peer === undefined ? null : { user: peer.user, groups: [...peer.groups] };
+      identities.set(socket, identity);
+    }
+    return identity;
+  };
+  const app = createApiServer({
+    store,
+    registry,
+    authenticate,
+    serverAddress: () => `${advertise}:${port}`,
+    gitVersion: `v1.32.0+skiff-${buildInfo().version}`,
+    publicRoutes: createJoinService({ registry, ca: certificates.ca }),
+  });
+
+  const https = createServer({ ...tlsCredentials(certificates.ca.certPem, certificates.serving), requestCert: true, rejectUnauthorized: false });
+  https.on('request', getRequestListener(app.fetch));
+  https.keepAliveTimeout = 65_000;
+  try {
+    port = await listen(https, config.port, config.bindAddress);
+    await bootstrapCluster(registry, { serviceCidr, apiPort: port, apiAddress: advertise });
+    const adminKubeconfig = kubeconfigYaml({ server: `https://${advertise}:${port}`, caPem: certificates.ca.certPem, clientCertPem: certificates.admin.certPem, clientKeyPem: certificates.admin.keyPem });
+    await writeKubeconfig(config.kubeconfigPath, adminKubeconfig);
+    // Commands run on this machine (skiff token …) find the API through the data directory.
+    await writeKubeconfig(adminKubeconfigPath(config.dataDir), adminKubeconfig);
+  } catch (error) {
+    https.close();
+    store.close();
+    throw error;
+  }
+  const controllers = new AbortController();
+  const runController = (name: string, run: (signal: AbortSignal) => Promise<void>): void => {
+    run(controllers.signal).catch((error: unknown) => log.error(`${name} stopped`, { error }));
+  };
+  runController('garbage collector', (signal) => new GarbageCollector(registry, store, log).run(signal));
+  runController('namespace finalizer', (signal) => new NamespaceFinalizer(registry, store, log).run(signal));
+  const url = `https://${advertise}:${port}`;
+  log.info('API server ready', { url, kubeconfig: config.kubeconfigPath, startupMs: Math.round(performance.now() - started), tokens: tokens.size });
+
+  return {
+    url,
+    port,
+    registry,
+    store,
+    async stop() {
+      controllers.abort();
+      await new Promise<void>((resolve) => {
+        https.close(() => resolve());
+        https.closeAllConnections();
+      });
+      store.close();
+    },
+  };
+}
+
+/** Where the server keeps a copy of the admin kubeconfig for local commands. */
+export function adminKubeconfigPath(dataDir: string): string {
+  return join(dataDir, 'server', 'cred', 'admin.kubeconfig');
+}
+
+/** Listens and resolves to the port in use. */
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => reject(new Error(`Cannot listen on ${host}:${port}: ${error.message}`));
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      const address = server.address();
+      resolve(typeof address === 'object' && address !== null ? address.port : port);
+    });
+  });
+}
+
+/** The machine's non-loopback IPv4 addresses, for the serving certificate. */
+function nodeAddresses(): string[] {
+  const addresses: string[] = [];
+  for (const list of Object.values(networkInterfaces())) {
+    for (const info of list ?? []) if (info.family === 'IPv4' && !info.internal) addresses.push(info.address);
+  }
+  return addresses;
+}
