@@ -23,6 +23,7 @@ import { GarbageCollector } from '../controllers/garbage-collector.ts';
 import { NamespaceFinalizer } from '../controllers/namespace-finalizer.ts';
 import { loadTokenFile } from './tokens.ts';
 import { createJoinService } from './join-service.ts';
+import { createUpgradeHandler } from '../stream/upgrade.ts';
 
 export interface ServerConfig {
   dataDir: string;
@@ -117,6 +118,8 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
 
   const https = createServer({ ...tlsCredentials(certificates.ca.certPem, certificates.serving), requestCert: true, rejectUnauthorized: false });
   https.on('request', getRequestListener(app.fetch));
+  // exec/attach/portforward switch protocols; until a node agent is wired in, each gets a Status (404 or 503).
+  https.on('upgrade', createUpgradeHandler({}));
   https.keepAliveTimeout = 65_000;
   try {
     port = await listen(https, config.port, config.bindAddress);
