@@ -58,4 +58,33 @@ describe('server start-up', () => {
     const sa = await get(`${server.url}/api/v1/namespaces/kube-system/serviceaccounts/default`, tls);
     assert.equal(sa.status, 200);
   });
+
+  it('pod streams (exec) need credentials: 401 without, and with them a Status until an agent serves the pod', async (t) => {
+    const dir = tempDir(t);
+    const server = await startServer({ ...config(dir), port: 0 }, createLogger('error'));
+    t.after(() => server.stop());
+    const kubeconfig = parse(await readFile(join(dir, 'admin.yaml'), 'utf8'));
+    const b64 = (s: string) => Buffer.from(s, 'base64').toString('utf8');
+    const ca = b64(kubeconfig.clusters[0].cluster['certificate-authority-data']);
+    const upgrade = (credentials: { cert?: string; key?: string }) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(`${server.url}/api/v1/namespaces/default/pods/p/exec?command=sh`, {
+          ca,
+          ...credentials,
+          headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-protocol': 'v5.channel.k8s.io' },
+        });
+        req.on('response', (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('upgrade', (_res, socket) => {
+          socket.destroy();
+          resolve(101);
+        });
+        req.on('error', reject).end();
+      });
+    assert.equal(await upgrade({}), 401);
+    const admin = { cert: b64(kubeconfig.users[0].user['client-certificate-data']), key: b64(kubeconfig.users[0].user['client-key-data']) };
+    assert.equal(await upgrade(admin), 503);
+  });
 });

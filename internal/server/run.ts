@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { getRequestListener, type HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
+import type { IncomingMessage } from 'node:http';
 import { createApiServer, type Identity } from '../apiserver/app.ts';
+import { forbiddenPath, unauthorized } from '../apiserver/status.ts';
 import { StorageRegistry } from '../apiserver/registry.ts';
 import { createLifecycle } from '../apiserver/admission/lifecycle.ts';
 import { LeaseRenewals } from '../apiserver/lease-renewals.ts';
@@ -88,25 +90,22 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
 
   const identities = new WeakMap<TLSSocket, Identity | null>();
   // Like kube-apiserver's union of authenticators: a verified client certificate first, then a bearer token.
-  const authenticate = (c: Context<{ Bindings: HttpBindings }>): Identity | null => {
-    const fromCertificate = certificateIdentity(c);
+  const identityOf = (req: IncomingMessage): Identity | null => {
+    const socket = req.socket as TLSSocket;
+    // A TLS connection's certificate never changes: parse it once per connection, not per request.
+    let fromCertificate = identities.get(socket);
+    if (fromCertificate === undefined) {
+      const peer = peerIdentity(socket);
+      fromCertificate = peer === undefined ? null : { user: peer.user, groups: [...peer.groups] };
+      identities.set(socket, fromCertificate);
+    }
     if (fromCertificate !== null) return fromCertificate;
-    const header = c.req.header('authorization');
+    const header = req.headers.authorization;
     if (header === undefined) return null;
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     return match?.[1] === undefined ? null : tokens.authenticate(match[1]);
   };
-  const certificateIdentity = (c: Context<{ Bindings: HttpBindings }>): Identity | null => {
-    const socket = c.env.incoming.socket as TLSSocket;
-    // A TLS connection's certificate never changes: parse it once per connection, not per request.
-    let identity = identities.get(socket);
-    if (identity === undefined) {
-      const peer = peerIdentity(socket);
-      identity = peer === undefined ? null : { user: peer.user, groups: [...peer.groups] };
-      identities.set(socket, identity);
-    }
-    return identity;
-  };
+  const authenticate = (c: Context<{ Bindings: HttpBindings }>): Identity | null => identityOf(c.env.incoming);
   const app = createApiServer({
     store,
     registry,
@@ -119,7 +118,14 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   const https = createServer({ ...tlsCredentials(certificates.ca.certPem, certificates.serving), requestCert: true, rejectUnauthorized: false });
   https.on('request', getRequestListener(app.fetch));
   // exec/attach/portforward switch protocols; until a node agent is wired in, each gets a Status (404 or 503).
-  https.on('upgrade', createUpgradeHandler({}));
+  https.on('upgrade', createUpgradeHandler({
+    // Streams into pods are for cluster admins only until RBAC is enforced.
+    admit(req) {
+      const identity = identityOf(req);
+      if (identity === null) throw unauthorized();
+      if (!identity.groups.includes('system:masters')) throw forbiddenPath(identity.user, 'create', req.url ?? '', 'only members of system:masters may open streams into pods until RBAC is enforced');
+    },
+  }));
   https.keepAliveTimeout = 65_000;
   try {
     port = await listen(https, config.port, config.bindAddress);
