@@ -132,6 +132,11 @@ export function toSandboxStatus(info: Docker.ContainerInspect): SandboxStatus {
 export function toContainerStatus(info: Docker.ContainerInspect): ContainerStatus {
   const labels = info.Config.Labels ?? {};
   const state = containerState(info.State.Status);
+  const finishedAt = time(info.State.FinishedAt);
+  let startedAt = time(info.State.StartedAt);
+  // Docker stamps StartedAt after the start call returns, so a process that exits at once can
+  // look as if it finished before it started; nobody downstream expects that order.
+  if (startedAt && finishedAt && finishedAt < startedAt && state === 'exited') startedAt = finishedAt;
   return {
     id: info.Id,
     name: labels[containerNameLabel] ?? '',
@@ -143,8 +148,8 @@ export function toContainerStatus(info: Docker.ContainerInspect): ContainerStatu
     imageId: info.Image,
     state,
     exitCode: state === 'exited' ? info.State.ExitCode : undefined,
-    startedAt: time(info.State.StartedAt),
-    finishedAt: time(info.State.FinishedAt),
+    startedAt,
+    finishedAt,
     oomKilled: info.State.OOMKilled,
     restartCount: intLabel(labels, restartCountLabel),
     memoryLimitBytes: info.HostConfig.Memory,

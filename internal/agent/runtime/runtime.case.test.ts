@@ -181,13 +181,17 @@ export function runRuntimeCases(name: string, factory: () => Promise<RuntimeFixt
     });
 
     it('returns the tail of the logs and follows new lines', async () => {
-      const { id } = await runScript('for i in 1 2 3 4 5; do echo line$i; done; echo oops >&2; sleep 0.5; echo late; sleep 300');
+      const { id } = await runScript('for i in 1 2 3 4 5; do echo line$i; done; sleep 0.2; echo oops >&2; sleep 300');
       await eventually('the first lines', async () => (await text(await rt.logs(id))).includes('oops'));
       assert.equal(await text(await rt.logs(id, { tail: 2 })), 'line5\noops\n');
       const controller = new AbortController();
       const follow = await rt.logs(id, { follow: true, tail: 1, signal: controller.signal });
       let seen = '';
       follow.on('data', (chunk: Buffer) => { seen += String(chunk); });
+      await eventually('the tail line', () => seen === 'oops\n');
+      // A line written only now, so it can only arrive by following.
+      const writer = await rt.exec(id, { cmd: ['/bin/sh', '-c', 'echo late > /proc/1/fd/1'] });
+      assert.equal(await writer.exitCode(), 0);
       await eventually('the followed line', () => seen.includes('late'));
       controller.abort();
       assert.equal(seen, 'oops\nlate\n');
@@ -196,7 +200,7 @@ export function runRuntimeCases(name: string, factory: () => Promise<RuntimeFixt
     it('finds sandboxes and containers by label from a new runtime instance', async () => {
       const { id, sandboxId } = await runScript('sleep 300', { restartCount: 4, labels: { ...runLabel, app: 'adopt' } });
       const fresh = fx.reopen();
-      const containers = await fresh.listContainers({ labels: { app: 'adopt' } });
+      const containers = await fresh.listContainers({ labels: { ...runLabel, app: 'adopt' } });
       assert.deepEqual(containers.map((c) => [c.id, c.state, c.restartCount]), [[id, 'running', 4]]);
       const sandboxes = await fresh.listSandboxes({ labels: { 'io.skiff.pod-uid': containers[0]?.podUid ?? '' } });
       assert.deepEqual(sandboxes.map((s) => s.id), [sandboxId]);
