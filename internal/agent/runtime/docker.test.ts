@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { it } from 'node:test';
 import { ensureDocker, testImage } from '../../../test/support/docker.ts';
@@ -69,4 +73,16 @@ it('a pull from a registry that accepts connections but never answers fails afte
   await assert.rejects(runtime.pullImage(`127.0.0.1:${port}/skiff/silent:1`),
     (e) => isRuntimeError(e, 'PullFailed') && /no response from the registry within 1000 ms/.test(e.message));
   assert.ok(Date.now() - started < 5_000);
+});
+
+it('imports a docker save tarball and names the images it held', async (t) => {
+  const { socketPath } = await ensureDocker();
+  const image = await testImage();
+  const dir = mkdtempSync(join(tmpdir(), 'skiff-import-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const tarball = join(dir, 'image.tar');
+  execFileSync('docker', ['-H', `unix://${socketPath}`, 'save', '-o', tarball, image]);
+  const runtime = new DockerRuntime({ socketPath, pauseImage: image });
+  assert.deepEqual(await runtime.importImageTar(tarball), [image]);
+  await assert.rejects(runtime.importImageTar(join(dir, 'absent.tar')), (e) => isRuntimeError(e, 'NotFound'));
 });

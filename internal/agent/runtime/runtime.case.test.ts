@@ -180,6 +180,23 @@ export function runRuntimeCases(name: string, factory: () => Promise<RuntimeFixt
       assert.equal(code, 7);
     });
 
+    it('execs with a tty, merging output onto stdout', async () => {
+      const { id } = await runScript('sleep 300');
+      const session = await rt.exec(id, { cmd: ['/bin/sh', '-c', 'read x; echo out; echo err >&2'], tty: true, stdin: true });
+      // The process waits for input, so it is still there to be resized.
+      await session.resize(100, 40);
+      let out = '';
+      session.stdout.on('data', (chunk: Buffer) => { out += String(chunk); });
+      const err = text(session.stderr);
+      session.stdin?.write('go\n');
+      await eventually('the output', () => out.includes('err'));
+      // With a tty, closing stdin closes the session, so only now.
+      session.stdin?.end();
+      assert.equal(await session.exitCode(), 0);
+      assert.equal(out, 'go\r\nout\r\nerr\r\n');
+      assert.equal(await err, '');
+    });
+
     it('returns the tail of the logs and follows new lines', async () => {
       const { id } = await runScript('for i in 1 2 3 4 5; do echo line$i; done; sleep 0.2; echo oops >&2; sleep 300');
       await eventually('the first lines', async () => (await text(await rt.logs(id))).includes('oops'));

@@ -130,7 +130,7 @@ export interface ExecOptions {
 
 /** A running exec: streams end when the process exits; stderr stays empty with a tty. */
 export interface ExecSession {
-  /** Present when started with stdin; ending it closes the process's stdin. */
+  /** Present when started with stdin; ending it closes the process's stdin (with a tty: the session). */
   stdin: Writable | undefined;
   stdout: Readable;
   stderr: Readable;
