@@ -22,6 +22,8 @@ import { DataFileError } from '../datastore/errors.ts';
 import { CertificateFileError } from '../pki/errors.ts';
 import { TokenFileError } from '../server/tokens.ts';
 import { TokenCommandError } from './commands/token-actions.ts';
+import { JoinError } from '../agent/join.ts';
+import { JoinTokenError } from '../join/token.ts';
 import { NativeAddonError } from '../util/native-addon.ts';
 
 /** Exit code for a problem the operator has to fix in the host's setup (sysexits EX_CONFIG). */
@@ -58,7 +60,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       io.stderr(`skiff: ${error.message}\n`);
       return exitUsage;
     }
-    if (error instanceof NativeAddonError || error instanceof DataFileError || error instanceof CertificateFileError || error instanceof TokenFileError || error instanceof TokenCommandError) {
+    if (error instanceof NativeAddonError || error instanceof DataFileError || error instanceof CertificateFileError || error instanceof TokenFileError || error instanceof TokenCommandError || error instanceof JoinError || error instanceof JoinTokenError) {
       io.stderr(`skiff: ${error.message}\n`);
       return exitConfig;
     }

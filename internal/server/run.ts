@@ -16,7 +16,7 @@ import { StorageRegistry } from '../apiserver/registry.ts';
 import { createLifecycle } from '../apiserver/admission/lifecycle.ts';
 import { LeaseRenewals } from '../apiserver/lease-renewals.ts';
 import { MvccStore } from '../datastore/mvcc/store.ts';
-import { ensureServerCertificates, kubeconfigYaml, peerIdentity, tlsCredentials, writeKubeconfig } from '../pki/index.ts';
+import { ensureServerCertificates, issueClientCertificate, kubeconfigYaml, peerIdentity, tlsCredentials, writeKubeconfig } from '../pki/index.ts';
 import { buildInfo } from '../cli/build-info.ts';
 import type { Logger } from '../util/log.ts';
 import { nthAddress, parseIpv4Cidr } from '../util/ip.ts';
@@ -49,6 +49,8 @@ export interface RunningServer {
   port: number;
   registry: StorageRegistry;
   store: MvccStore;
+  /** Issues a node certificate for this machine's own agent and writes its kubeconfig to `path`. */
+  writeNodeKubeconfig(nodeName: string, path: string): Promise<void>;
   /** Stops serving and closes the datastore; running containers are not touched. */
   stop(): Promise<void>;
 }
@@ -153,6 +155,10 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     port,
     registry,
     store,
+    async writeNodeKubeconfig(nodeName, path) {
+      const pair = await issueClientCertificate(certificates.ca, { commonName: `system:node:${nodeName}`, organizations: ['system:nodes'] });
+      await writeKubeconfig(path, kubeconfigYaml({ server: `https://${advertise}:${port}`, caPem: certificates.ca.certPem, clientCertPem: pair.certPem, clientKeyPem: pair.keyPem, userName: `system:node:${nodeName}` }));
+    },
     async stop() {
       controllers.abort();
       await new Promise<void>((resolve) => {

@@ -57,7 +57,12 @@ export function freePort(): Promise<number> {
  * `t` ends; suites call `close()` from their own `after` hook instead. `beforeStart` gets the
  * data directory (`<dir>/data`, already created) to put files there that start-up reads.
  */
-export async function startSkiffServer(t: Cleanup | undefined, extraArgs: string[] = [], beforeStart?: (dataDir: string) => void): Promise<SkiffServer> {
+export async function startSkiffServer(
+  t: Cleanup | undefined,
+  extraArgs: string[] = [],
+  beforeStart?: (dataDir: string) => void,
+  options: { agent?: boolean } = {},
+): Promise<SkiffServer> {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-e2e-'));
   const port = await freePort();
   const kubeconfig = join(dir, 'admin.yaml');
@@ -70,7 +75,7 @@ export async function startSkiffServer(t: Cleanup | undefined, extraArgs: string
   let output = '';
   const child = spawn(
     skiffBinary(),
-    ['server', '--data-dir', join(dir, 'data'), '--write-kubeconfig', kubeconfig, '--https-listen-port', String(port), '--bind-address', '127.0.0.1', '--disable-agent', '--config', join(dir, 'config.yaml'), ...extraArgs],
+    ['server', '--data-dir', join(dir, 'data'), '--write-kubeconfig', kubeconfig, '--https-listen-port', String(port), '--bind-address', '127.0.0.1', ...(options.agent ? [] : ['--disable-agent']), '--config', join(dir, 'config.yaml'), ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: dir, SKIFF_CACHE_DIR: join(dir, 'cache') } },
   );
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));

@@ -115,6 +115,7 @@ declare module 'dockerode' {
     constructor(opts?: Docker.DockerOptions);
     modem: Docker.Modem;
     ping(opts?: Docker.Signalled): Promise<unknown>;
+    version(opts?: Docker.Signalled): Promise<{ Version: string; ApiVersion: string }>;
     getContainer(id: string): Docker.Container;
     getImage(ref: string): Docker.Image;
     getNetwork(id: string): Docker.Network;

@@ -1,7 +1,7 @@
 /** `skiff agent`: flag table and action of the worker node command. */
 import { defineCommand, type Invocation } from '../command.ts';
 import { boolFlag, choiceFlag, defineFlags, stringFlag } from '../flag.ts';
-import { notAvailable } from '../not-available.ts';
+import { runAgentCommand } from './agent-action.ts';
 import { serverUrl } from '../validate.ts';
 import { UsageError } from '../usage-error.ts';
 import { configFlags, dataDirFlags, logLevelFlags, nodeNameFlags } from './common-flags.ts';
@@ -38,7 +38,7 @@ const join = defineCommand({
   flags: agentFlags,
   args: [{ name: 'token', required: true }],
   readsConfig: true,
-  action: notAvailable,
+  action: (invocation) => runAgentCommand(invocation, invocation.args[0] ?? ''),
 });
 
 async function runAgent(invocation: Invocation<typeof agentFlags>): Promise<number> {
@@ -50,7 +50,7 @@ async function runAgent(invocation: Invocation<typeof agentFlags>): Promise<numb
         `e.g. '${command} --server https://192.0.2.10:6443 --token TOKEN', or use 'skiff agent join <token>'`,
     );
   }
-  return notAvailable(invocation);
+  return runAgentCommand(invocation, settings.token);
 }
 
 /** `skiff agent`. */

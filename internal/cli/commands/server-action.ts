@@ -1,6 +1,9 @@
 /** What `skiff server` does once its flags are read: start the control plane and run until signalled. */
 import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { startAgent, type RunningAgent } from '../../agent/run.ts';
 import { startServer } from '../../server/run.ts';
+import { buildInfo } from '../build-info.ts';
 import { createLogger, type LogLevel } from '../../util/log.ts';
 import type { Invocation } from '../command.ts';
 import type { serverFlags } from './server.ts';
@@ -24,10 +27,27 @@ export async function runServerCommand({ settings }: Invocation<typeof serverFla
     },
     log,
   );
+  let agent: RunningAgent | undefined;
+  if (!settings['disable-agent']) {
+    const nodeName = settings['node-name'] || hostname();
+    const kubeconfigPath = join(settings['data-dir'], 'agent', 'kubeconfig');
+    await server.writeNodeKubeconfig(nodeName, kubeconfigPath);
+    agent = await startAgent(
+      {
+        kubeconfigPath,
+        nodeName,
+        dataDir: settings['data-dir'],
+        labels: { 'node-role.kubernetes.io/control-plane': 'true', 'node-role.kubernetes.io/master': 'true' },
+        kubeletVersion: `v1.32.0+skiff-${buildInfo().version}`,
+      },
+      log.with({ component: 'agent' }),
+    );
+  }
   const signal = await new Promise<string>((resolve) => {
     for (const name of ['SIGTERM', 'SIGINT'] as const) process.once(name, () => resolve(name));
   });
   log.info('stopping', { signal });
+  await agent?.stop();
   await server.stop();
   return 0;
 }

@@ -1,0 +1,76 @@
+/**
+ * `skiff agent` start-up, in order: credentials (join with a token, or those the
+ * embedded agent of `skiff server` is handed), container runtime check, Node
+ * registration, then the heartbeat and status loops. Pods are run by the kubelet.
+ */
+import Docker from 'dockerode';
+import { ApiClient, loadKubeconfig, realClock, sleep } from '../client/index.ts';
+import type { Logger } from '../util/log.ts';
+import { registerNode, reportStatus, runHeartbeat, statusReportIntervalMs, type NodeOptions } from './node-registration.ts';
+
+export interface AgentConfig {
+  kubeconfigPath: string;
+  nodeName: string;
+  dataDir: string;
+  /** Extra Node labels (the server's own agent marks itself control-plane). */
+  labels?: Record<string, string>;
+  kubeletVersion: string;
+  dockerSocket?: string;
+}
+
+export interface RunningAgent {
+  nodeName: string;
+  stop(): Promise<void>;
+}
+
+/** Registers this machine as a Node and keeps it reported; resolves once registered. */
+export async function startAgent(config: AgentConfig, log: Logger): Promise<RunningAgent> {
+  const kubeconfig = loadKubeconfig({ path: config.kubeconfigPath });
+  const api = new ApiClient({ ...kubeconfig, userAgent: `skiff-agent/${config.kubeletVersion}` });
+  const docker = new Docker({ socketPath: config.dockerSocket ?? '/var/run/docker.sock' });
+  const nodeOptions = async (): Promise<NodeOptions> => {
+    const base = { nodeName: config.nodeName, dataDir: config.dataDir, labels: config.labels, kubeletVersion: config.kubeletVersion };
+    try {
+      const version = await docker.version({ abortSignal: AbortSignal.timeout(3000) });
+      return { ...base, runtimeVersion: `docker://${version.Version}` };
+    } catch (error) {
+      return {
+        ...base,
+        runtimeVersion: '',
+        notReadyReason: { reason: 'ContainerRuntimeUnavailable', message: `the Docker daemon at ${config.dockerSocket ?? '/var/run/docker.sock'} does not answer: ${(error as Error).message}` },
+      };
+    }
+  };
+  const first = await nodeOptions();
+  await registerNode(api, first, new Date());
+  log.info('node registered', { node: config.nodeName, ready: first.notReadyReason === undefined, runtime: first.runtimeVersion || 'unavailable' });
+
+  const stop = new AbortController();
+  const loops = [
+    runHeartbeat(api, config.nodeName, log, stop.signal),
+    (async () => {
+      let last = JSON.stringify(first);
+      let lastReport = Date.now();
+      while (await sleep(realClock, 10_000, stop.signal)) {
+        const options = await nodeOptions();
+        const changed = JSON.stringify(options) !== last;
+        if (!changed && Date.now() - lastReport < statusReportIntervalMs) continue;
+        try {
+          await reportStatus(api, options, new Date());
+          last = JSON.stringify(options);
+          lastReport = Date.now();
+        } catch (error) {
+          log.warn('node status report failed', { error });
+        }
+      }
+    })(),
+  ];
+  return {
+    nodeName: config.nodeName,
+    async stop() {
+      stop.abort();
+      await Promise.allSettled(loops);
+      api.close();
+    },
+  };
+}

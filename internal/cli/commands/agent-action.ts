@@ -1,0 +1,24 @@
+/** What `skiff agent` and `skiff agent join <token>` do: join with the token, then run until signalled. */
+import { hostname } from 'node:os';
+import { joinCluster } from '../../agent/join.ts';
+import { startAgent } from '../../agent/run.ts';
+import { createLogger, type LogLevel } from '../../util/log.ts';
+import { buildInfo } from '../build-info.ts';
+import type { Invocation } from '../command.ts';
+import type { agentFlags } from './agent.ts';
+
+export async function runAgentCommand({ settings, args }: Invocation<typeof agentFlags>, token: string): Promise<number> {
+  const level = settings['log-level'];
+  const log = createLogger(level === 'error' || level === 'warn' || level === 'debug' ? (level as LogLevel) : 'info');
+  const nodeName = settings['node-name'] || hostname();
+  const joined = await joinCluster({ token: token || args[0] || '', server: settings.server || undefined, nodeName, dataDir: settings['data-dir'] });
+  log.info('joined the cluster', { server: joined.server, node: nodeName });
+  const agent = await startAgent({ kubeconfigPath: joined.kubeconfigPath, nodeName, dataDir: settings['data-dir'], kubeletVersion: `v1.32.0+skiff-${buildInfo().version}` }, log);
+  const signal = await new Promise<string>((resolve) => {
+    for (const name of ['SIGTERM', 'SIGINT'] as const) process.once(name, () => resolve(name));
+  });
+  // Containers keep running: only the agent stops.
+  log.info('stopping', { signal });
+  await agent.stop();
+  return 0;
+}

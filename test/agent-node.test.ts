@@ -1,0 +1,61 @@
+/**
+ * Nodes: the server's embedded agent registers its machine as a control-plane Node, and an
+ * agent on another "machine" joins with a token; both report status and renew their Lease.
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ensureDocker } from './support/docker.ts';
+import { eventually } from './support/poll.ts';
+import { skiffBinary, startSkiffServer, type SkiffServer } from './support/skiff-server.ts';
+
+describe('nodes', () => {
+  let server: SkiffServer;
+  let agent: ChildProcess | undefined;
+  let agentLog = '';
+  const agentDir = mkdtempSync(join(tmpdir(), 'skiff-agent-'));
+  before(async () => {
+    await ensureDocker();
+    server = await startSkiffServer(undefined, ['--node-name', 'edge-server'], undefined, { agent: true });
+  });
+  after(async () => {
+    if (agent !== undefined && agent.exitCode === null) {
+      const exited = new Promise((resolve) => agent?.once('exit', resolve));
+      agent.kill('SIGTERM');
+      await exited;
+    }
+    await server?.close();
+    rmSync(agentDir, { recursive: true, force: true });
+  });
+  const json = (args: string[]) => JSON.parse(server.kubectl([...args, '-o', 'json']).stdout);
+
+  it('the embedded agent registers a Ready control-plane node with capacity, nodeInfo and a Lease', async () => {
+    await eventually('the node to be Ready', () => /\nedge-server\s+Ready\s+control-plane,master\s+\d+s\s+v1\.32\.0\+skiff/.test(server.kubectl(['get', 'nodes']).stdout), 20_000);
+    const node = json(['get', 'node', 'edge-server']);
+    assert.match(node.status.capacity.cpu, /^\d+$/);
+    assert.match(node.status.capacity.memory, /^\d+Ki$/);
+    assert.match(node.status.nodeInfo.containerRuntimeVersion, /^docker:\/\//);
+    assert.equal(node.metadata.labels['kubernetes.io/hostname'], 'edge-server');
+    const lease = json(['get', 'lease', 'edge-server', '-n', 'kube-node-lease']);
+    assert.equal(lease.spec.holderIdentity, 'edge-server');
+    assert.equal(lease.spec.leaseDurationSeconds, 40);
+  });
+
+  it('an agent joins with a token and becomes a worker node', async () => {
+    const created = spawnSync(skiffBinary(), ['token', 'create', '--data-dir', join(server.dir, 'data')], { encoding: 'utf8' });
+    assert.equal(created.status, 0, created.stderr);
+    agent = spawn(skiffBinary(), ['agent', 'join', created.stdout.trim(), '--server', server.url, '--node-name', 'edge-worker', '--data-dir', agentDir, '--config', join(server.dir, 'config.yaml')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, HOME: agentDir, SKIFF_CACHE_DIR: join(agentDir, 'cache') },
+    });
+    agent.stdout?.setEncoding('utf8').on('data', (chunk: string) => (agentLog += chunk));
+    agent.stderr?.setEncoding('utf8').on('data', (chunk: string) => (agentLog += chunk));
+    await eventually('the worker to be Ready', () => /\nedge-worker\s+Ready\s+<none>\s+\d+s/.test(server.kubectl(['get', 'nodes']).stdout), 20_000).catch((error: unknown) => {
+      throw new Error(`${String(error)}\nagent log:\n${agentLog}`);
+    });
+    assert.match(agentLog, /joined the cluster/);
+  });
+});
