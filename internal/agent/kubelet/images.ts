@@ -1,0 +1,51 @@
+/** imagePullPolicy with pull back-off: ErrImagePull, then ImagePullBackOff until the next try. */
+import type { ContainerRuntime } from '../runtime/types.ts';
+import type { ContainerSpecV1 } from './pod-types.ts';
+import type { RestartBackoff } from './restart-backoff.ts';
+
+/** Why a container cannot start yet, as status.containerStatuses[].state.waiting says it. */
+export interface Waiting {
+  reason: string;
+  message: string;
+  /** When the kubelet should look again; undefined: at the next resync. */
+  retryAtMs?: number;
+}
+
+/** The policy Kubernetes defaults to: Always for :latest or no tag, else IfNotPresent. */
+export function pullPolicy(container: ContainerSpecV1): 'Always' | 'IfNotPresent' | 'Never' {
+  if (container.imagePullPolicy) return container.imagePullPolicy;
+  const image = container.image;
+  if (image.includes('@')) return 'IfNotPresent';
+  const lastPart = image.slice(image.lastIndexOf('/') + 1);
+  const tag = lastPart.includes(':') ? lastPart.slice(lastPart.indexOf(':') + 1) : '';
+  return tag === '' || tag === 'latest' ? 'Always' : 'IfNotPresent';
+}
+
+/** Makes the image present as the policy asks; a Waiting when it is not (and must not be) there. */
+export async function ensureImage(
+  runtime: ContainerRuntime,
+  container: ContainerSpecV1,
+  backoff: RestartBackoff,
+  key: string,
+  nowMs: number,
+): Promise<Waiting | undefined> {
+  const policy = pullPolicy(container);
+  const image = container.image;
+  if (policy !== 'Always' && await runtime.imagePresent(image)) return undefined;
+  if (policy === 'Never') {
+    return { reason: 'ErrImageNeverPull', message: `Container image "${image}" is not present with pull policy of Never` };
+  }
+  const blocked = backoff.blockedUntil(key, nowMs, nowMs);
+  if (blocked) {
+    return { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"`, retryAtMs: blocked.untilMs };
+  }
+  try {
+    await runtime.pullImage(image);
+    backoff.forget(key);
+    return undefined;
+  } catch (error) {
+    backoff.retried(key, nowMs);
+    const message = `Failed to pull image "${image}": ${(error as Error).message}`;
+    return { reason: 'ErrImagePull', message, retryAtMs: nowMs + backoff.delay(key) };
+  }
+}

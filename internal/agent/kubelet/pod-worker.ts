@@ -1,0 +1,250 @@
+/**
+ * One pod's worker: passes run one at a time, each reading the runtime afresh (so a restarted
+ * agent simply continues), moving the pod one step toward its spec and reporting the status.
+ * After a pass the worker wakes itself at the next back-off expiry or resync.
+ */
+import type { KubeObject } from '../../apiserver/objects.ts';
+import type { Clock, TimerHandle } from '../../client/clock.ts';
+import { podUidLabel } from '../runtime/labels.ts';
+import type { ContainerStatus, SandboxStatus } from '../runtime/types.ts';
+import { decide } from './decide.ts';
+import { SourceCache } from './env.ts';
+import type { HandlerTarget } from './handlers.ts';
+import type { Waiting } from './images.ts';
+import { instancesOf, podStatus } from './pod-status.ts';
+import { podKey, podSpec, restartPolicy, type ContainerSpecV1 } from './pod-types.ts';
+import { PodProber } from './prober.ts';
+import type { RestartBackoff } from './restart-backoff.ts';
+import { ensureSandbox, type SandboxContext } from './sandbox.ts';
+import { pruneDead, startContainer, type StartContext } from './start-container.ts';
+import { stopGracefully } from './termination.ts';
+import { timestamp, type KubeletOptions, type PodStatus } from './types.ts';
+import { prepareVolumes, VolumeError } from './volumes.ts';
+
+/** Shared by every pod worker of a kubelet. */
+export interface WorkerContext extends SandboxContext {
+  clock: Clock;
+  dataDir: string;
+  hostIP?: string;
+  lookup: KubeletOptions['lookup'];
+  resyncMs: number;
+  restartBackoff: RestartBackoff;
+  pullBackoff: RestartBackoff;
+  onStatus: KubeletOptions['onStatus'];
+  onError(error: unknown, context: string): void;
+}
+
+export class PodWorker {
+  readonly #context: WorkerContext;
+  readonly #prober: PodProber;
+  #pod: KubeObject;
+  #chain: Promise<void> = Promise.resolve();
+  #queued: Promise<void> | undefined;
+  #timer: TimerHandle | undefined;
+  #lastStatus: PodStatus | undefined;
+  #startTime: string | undefined;
+  /** Finished (Succeeded/Failed) or being killed: nothing is started any more. */
+  #done: boolean;
+  #stopped = false;
+
+  constructor(context: WorkerContext, pod: KubeObject) {
+    this.#context = context;
+    this.#pod = pod;
+    this.#prober = new PodProber(context.clock, () => void this.sync().catch((e) => context.onError(e, 'probe-triggered sync')));
+    const status = (pod.status ?? {}) as { phase?: string; startTime?: string };
+    // A pod that already finished before a restart of the agent must not run again.
+    this.#done = status.phase === 'Succeeded' || status.phase === 'Failed';
+    this.#startTime = status.startTime;
+  }
+
+  get pod(): KubeObject {
+    return this.#pod;
+  }
+
+  /** Runs a pass with the newest spec; concurrent calls share one queued pass. */
+  sync(pod?: KubeObject): Promise<void> {
+    if (pod) this.#pod = pod;
+    this.#queued ??= this.#enqueue(async () => {
+      this.#queued = undefined;
+      await this.#pass();
+    });
+    return this.#queued;
+  }
+
+  /** Stops every container (preStop first) and the sandbox, then reports the final status. */
+  kill(graceSeconds: number): Promise<void> {
+    this.#done = true;
+    return this.#enqueue(() => this.#kill(graceSeconds));
+  }
+
+  /** Stops timers and probes; containers keep running. */
+  stop(): void {
+    this.#stopped = true;
+    if (this.#timer) this.#context.clock.clearTimeout(this.#timer);
+    this.#prober.stopAll();
+  }
+
+  #enqueue(work: () => Promise<void>): Promise<void> {
+    const run = this.#chain.then(work);
+    this.#chain = run.catch(() => undefined);
+    return run;
+  }
+
+  #schedule(wakes: number[]): void {
+    const { clock, resyncMs } = this.#context;
+    if (this.#timer) clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#stopped || this.#done) return;
+    const at = Math.min(clock.now() + resyncMs, ...wakes);
+    this.#timer = clock.setTimeout(() => {
+      this.#timer = undefined;
+      this.sync().catch((error) => this.#context.onError(error, `sync of pod ${podKey(this.#pod).name}`));
+    }, Math.max(0, at - clock.now()));
+  }
+
+  async #list(): Promise<ContainerStatus[]> {
+    return this.#context.runtime.listContainers({ labels: { ...this.#context.scopeLabels, [podUidLabel]: podKey(this.#pod).uid } });
+  }
+
+  #target(sandbox: SandboxStatus | undefined, spec: ContainerSpecV1 | undefined, id: string): HandlerTarget {
+    return { runtime: this.#context.runtime, containerId: id, podIP: sandbox?.ip ?? this.#context.hostIP, ports: spec?.ports, clock: this.#context.clock };
+  }
+
+  async #pass(): Promise<void> {
+    if (this.#stopped || this.#done) return;
+    const context = this.#context;
+    const pod = this.#pod;
+    const spec = podSpec(pod);
+    const { uid, namespace, name } = podKey(pod);
+    const policy = restartPolicy(spec);
+    const inits = spec.initContainers ?? [];
+    const all = [...inits, ...spec.containers];
+    const waiting = new Map<string, Waiting>();
+    const wakes: number[] = [];
+    const grace = spec.terminationGracePeriodSeconds ?? 30;
+    const report = async (sandbox: SandboxStatus | undefined) => {
+      const instances = await this.#list();
+      const running = instances.filter((c) => c.state === 'running' && c.sandboxId === sandbox?.id);
+      for (const c of running) {
+        const containerSpec = spec.containers.find((s) => s.name === c.name);
+        if (containerSpec && sandbox) this.#prober.ensure(containerSpec, this.#target(sandbox, containerSpec, c.id), (c.startedAt ?? c.createdAt).getTime());
+      }
+      this.#prober.retain(new Set(running.map((c) => c.id)));
+      this.#deliver(podStatus({
+        containers: spec.containers, initContainers: inits, restartPolicy: policy, instances, waiting,
+        probes: (id) => this.#prober.view(id), nowMs: context.clock.now(),
+        podIP: sandbox?.ip ?? (spec.hostNetwork && sandbox ? context.hostIP : undefined), hostIP: context.hostIP,
+        startTime: this.#startTime, previous: this.#lastStatus, sandboxReady: sandbox !== undefined,
+      }));
+      return instances;
+    };
+    const blockAll = (reason: string, message: string) => {
+      for (const c of all) waiting.set(c.name, { reason, message });
+    };
+
+    let instances = await this.#list();
+    const sandboxes = await context.runtime.listSandboxes({ labels: { ...context.scopeLabels, [podUidLabel]: uid } });
+    let sandbox: SandboxStatus;
+    try {
+      sandbox = (await ensureSandbox(context, pod, sandboxes, instances)).sandbox;
+    } catch (error) {
+      blockAll('ContainerCreating', `Failed to create pod sandbox: ${(error as Error).message}`);
+      await report(undefined);
+      return this.#schedule(wakes);
+    }
+    this.#startTime ??= timestamp(context.clock.now());
+    const addresses = { podIP: sandbox.ip ?? (spec.hostNetwork ? context.hostIP : undefined), hostIP: context.hostIP };
+    const sources = new SourceCache(context.lookup, namespace);
+    let volumes;
+    try {
+      volumes = await prepareVolumes(pod, context.dataDir, sources, addresses);
+    } catch (error) {
+      if (!(error instanceof VolumeError)) throw error;
+      blockAll('ContainerCreating', error.message);
+      await report(sandbox);
+      return this.#schedule(wakes);
+    }
+    const start: StartContext = { runtime: context.runtime, clock: context.clock, pullBackoff: context.pullBackoff, pod, sandbox, volumes, addresses, sources, graceSeconds: grace, scopeLabels: context.scopeLabels };
+
+    // Containers whose liveness or startup probe gave up are stopped; the restart policy decides next.
+    let killed = false;
+    for (const c of spec.containers) {
+      const latest = instancesOf(instances, c.name)[0];
+      if (latest?.state !== 'running' || latest.sandboxId !== sandbox.id || !this.#prober.livenessFailure(latest.id)) continue;
+      await stopGracefully(c, latest, this.#target(sandbox, c, latest.id), context.clock, c.livenessProbe?.terminationGracePeriodSeconds ?? grace);
+      killed = true;
+    }
+    if (killed) instances = await this.#list();
+
+    const step = async (c: ContainerSpecV1, init: boolean): Promise<void> => {
+      const current = instancesOf(instances, c.name);
+      const key = `${uid}/${init ? 'init/' : ''}${c.name}`;
+      const decision = decide(policy, current[0], sandbox.id, init, context.restartBackoff, key, context.clock.now());
+      if (decision.action === 'backoff') {
+        const message = `back-off ${Math.round(decision.delayMs / 1000)}s restarting failed container=${c.name} pod=${name}_${namespace}(${uid})`;
+        waiting.set(c.name, { reason: 'CrashLoopBackOff', message });
+        wakes.push(decision.untilMs);
+      }
+      if (decision.action !== 'start') return;
+      if (decision.replace) await context.runtime.removeContainer(decision.replace);
+      const failed = await startContainer(start, c, decision.restartCount);
+      if (failed) {
+        waiting.set(c.name, failed);
+        if (failed.retryAtMs !== undefined) wakes.push(failed.retryAtMs);
+        return;
+      }
+      if (decision.restart) context.restartBackoff.retried(key, context.clock.now());
+    };
+
+    let initialized = true;
+    for (const c of inits) {
+      const latest = instancesOf(instances, c.name)[0];
+      if (latest?.sandboxId === sandbox.id && latest.state === 'exited' && latest.exitCode === 0) continue;
+      initialized = false;
+      await step(c, true);
+      break;
+    }
+    if (initialized) for (const c of spec.containers) await step(c, false);
+
+    instances = await report(sandbox);
+    await pruneDead(context.runtime, instances, all.map((c) => c.name));
+    const phase = this.#lastStatus?.phase;
+    if (phase === 'Succeeded' || phase === 'Failed') {
+      // Finished pods keep their containers (for logs) but release the sandbox and its IP.
+      this.#done = true;
+      this.#prober.stopAll();
+      await context.runtime.stopSandbox(sandbox.id);
+    }
+    this.#schedule(wakes);
+  }
+
+  async #kill(graceSeconds: number): Promise<void> {
+    const context = this.#context;
+    const spec = podSpec(this.#pod);
+    if (this.#timer) context.clock.clearTimeout(this.#timer);
+    this.#prober.stopAll();
+    const instances = await this.#list();
+    const sandboxes = await context.runtime.listSandboxes({ labels: { ...context.scopeLabels, [podUidLabel]: podKey(this.#pod).uid } });
+    const all = [...(spec.initContainers ?? []), ...spec.containers];
+    await Promise.all(instances.filter((c) => c.state === 'running').map((c) => {
+      const containerSpec = all.find((s) => s.name === c.name);
+      const sandbox = sandboxes.find((s) => s.id === c.sandboxId);
+      return stopGracefully(containerSpec, c, this.#target(sandbox, containerSpec, c.id), context.clock, graceSeconds);
+    }));
+    for (const sandbox of sandboxes) await context.runtime.stopSandbox(sandbox.id);
+    const status = podStatus({
+      containers: spec.containers, initContainers: spec.initContainers ?? [], restartPolicy: restartPolicy(spec),
+      instances: await this.#list(), waiting: new Map(), probes: () => ({ ready: false, started: false }),
+      nowMs: context.clock.now(), hostIP: context.hostIP, startTime: this.#startTime, previous: this.#lastStatus, sandboxReady: false,
+    });
+    // A pod that was stopped has ended: Succeeded only when every container exited 0.
+    const allOk = status.containerStatuses.every((s) => s.state.terminated?.exitCode === 0);
+    this.#deliver({ ...status, phase: allOk ? 'Succeeded' : 'Failed', ...(this.#lastStatus?.podIP ? { podIP: this.#lastStatus.podIP, podIPs: this.#lastStatus.podIPs } : {}) });
+  }
+
+  #deliver(status: PodStatus): void {
+    if (JSON.stringify(status) === JSON.stringify(this.#lastStatus)) return;
+    this.#lastStatus = status;
+    this.#context.onStatus(this.#pod, status);
+  }
+}

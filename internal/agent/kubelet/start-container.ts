@@ -1,0 +1,81 @@
+/** Creating and starting one container instance: image, config, create, start, postStart. */
+import type { KubeObject } from '../../apiserver/objects.ts';
+import type { Clock } from '../../client/clock.ts';
+import { isRuntimeError } from '../runtime/errors.ts';
+import type { ContainerRuntime, ContainerStatus, SandboxStatus } from '../runtime/types.ts';
+import { containerConfig } from './container-config.ts';
+import type { SourceCache } from './env.ts';
+import { ConfigError, type PodAddresses } from './field-ref.ts';
+import { runHandler } from './handlers.ts';
+import { ensureImage, type Waiting } from './images.ts';
+import { instancesOf } from './pod-status.ts';
+import type { ContainerSpecV1 } from './pod-types.ts';
+import type { RestartBackoff } from './restart-backoff.ts';
+import type { PreparedVolume } from './volumes.ts';
+
+export interface StartContext {
+  runtime: ContainerRuntime;
+  clock: Clock;
+  pullBackoff: RestartBackoff;
+  pod: KubeObject;
+  sandbox: SandboxStatus;
+  volumes: ReadonlyMap<string, PreparedVolume>;
+  addresses: PodAddresses;
+  sources: SourceCache;
+  graceSeconds: number;
+  scopeLabels: Record<string, string>;
+}
+
+/** Starts an instance; resolves with a Waiting when it could not, else undefined. */
+export async function startContainer(
+  context: StartContext,
+  container: ContainerSpecV1,
+  restartCount: number,
+): Promise<Waiting | undefined> {
+  const { runtime, pod } = context;
+  const uid = pod.metadata.uid ?? '';
+  const now = context.clock.now();
+  const pull = await ensureImage(runtime, container, context.pullBackoff, `${uid}/${container.image}`, now);
+  if (pull) return pull;
+  let id: string;
+  try {
+    const config = await containerConfig(pod, container, context.volumes, context.addresses, context.sources, restartCount);
+    id = await runtime.createContainer(context.sandbox.id, { ...config, labels: context.scopeLabels });
+  } catch (error) {
+    if (error instanceof ConfigError) return { reason: 'CreateContainerConfigError', message: error.message };
+    if (isRuntimeError(error, 'ImageNotFound')) {
+      return { reason: 'ErrImageNeverPull', message: `Container image "${container.image}" is not present: ${error.message}` };
+    }
+    if (isRuntimeError(error)) return { reason: 'CreateContainerError', message: error.message };
+    throw error;
+  }
+  try {
+    await runtime.startContainer(id);
+  } catch (error) {
+    if (isRuntimeError(error)) return { reason: 'RunContainerError', message: error.message };
+    throw error;
+  }
+  const postStart = container.lifecycle?.postStart;
+  if (postStart) {
+    const target = { runtime, containerId: id, podIP: context.addresses.podIP, ports: container.ports, clock: context.clock };
+    const result = await runHandler(postStart, target, context.graceSeconds * 1000);
+    if (!result.ok) {
+      // As in Kubernetes: a failed postStart kills the container, and the restart policy decides.
+      await runtime.stopContainer(id, context.graceSeconds);
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Removes dead instances of a container beyond the newest two: the current one and the
+ * previous one, which `logs --previous` reads.
+ */
+export async function pruneDead(runtime: ContainerRuntime, instances: ContainerStatus[], names: string[]): Promise<void> {
+  for (const name of names) {
+    for (const old of instancesOf(instances, name).slice(2)) {
+      if (old.state !== 'running') await runtime.removeContainer(old.id);
+    }
+  }
+}

@@ -1,0 +1,111 @@
+/** What the kubelet is given, and the pod status shape it reports. */
+import type { KubeObject } from '../../apiserver/objects.ts';
+import type { Clock } from '../../client/clock.ts';
+import type { ContainerRuntime, DnsConfig } from '../runtime/types.ts';
+
+/** Reads the objects a pod refers to; null when the object does not exist. */
+export interface ObjectLookup {
+  secret(namespace: string, name: string): Promise<KubeObject | null>;
+  configMap(namespace: string, name: string): Promise<KubeObject | null>;
+}
+
+/** Delays of the restart (and image pull) back-off. */
+export interface BackoffTimings {
+  /** First delay; default 10 000. */
+  initialMs: number;
+  /** Cap; default 300 000. */
+  maxMs: number;
+  /** A container that ran this long without crashing starts again from initialMs; default 600 000. */
+  resetMs: number;
+}
+
+export interface KubeletOptions {
+  runtime: ContainerRuntime;
+  nodeName: string;
+  /** The node's IP, reported as status.hostIP and usable in env. */
+  hostIP?: string;
+  /** Docker network the sandboxes join (from runtime.ensureNetwork). */
+  podNetwork: { name: string };
+  /** Agent data directory; pod volumes live under <dataDir>/agent/pods/<uid>/volumes. */
+  dataDir: string;
+  lookup: ObjectLookup;
+  clock?: Clock;
+  /** Called whenever a pod's status changed from the last one delivered for it. */
+  onStatus(pod: KubeObject, status: PodStatus): void;
+  /** Cluster DNS for ClusterFirst pods; default 10.43.0.10 and cluster.local. */
+  clusterDns?: { servers: string[]; domain: string };
+  /** Host DNS for dnsPolicy Default; default: Docker's own (empty). */
+  hostDns?: DnsConfig;
+  /** How often a pod is re-checked without other cause; default 1000 ms. */
+  resyncMs?: number;
+  /** CrashLoopBackOff timings. */
+  restartBackoff?: Partial<BackoffTimings>;
+  /** ImagePullBackOff timings. */
+  pullBackoff?: Partial<BackoffTimings>;
+  /**
+   * Labels put on every sandbox and container this kubelet creates and required of those it
+   * adopts or removes, so several kubelets can share one engine (nodes simulated on one host).
+   */
+  scopeLabels?: Record<string, string>;
+  /** Reports failures of background work the kubelet cannot hand to a caller. */
+  onError?(error: unknown, context: string): void;
+}
+
+export interface ContainerStateWaiting { reason: string; message?: string }
+export interface ContainerStateRunning { startedAt: string }
+export interface ContainerStateTerminated {
+  exitCode: number;
+  reason: string;
+  message?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  containerID?: string;
+}
+export interface ContainerState {
+  waiting?: ContainerStateWaiting;
+  running?: ContainerStateRunning;
+  terminated?: ContainerStateTerminated;
+}
+
+export interface ContainerStatusV1 {
+  name: string;
+  state: ContainerState;
+  lastState: ContainerState;
+  ready: boolean;
+  restartCount: number;
+  image: string;
+  imageID: string;
+  containerID?: string;
+  started?: boolean;
+}
+
+export interface PodCondition {
+  type: 'PodScheduled' | 'Initialized' | 'ContainersReady' | 'Ready';
+  status: 'True' | 'False';
+  lastProbeTime: null;
+  lastTransitionTime: string;
+  reason?: string;
+  message?: string;
+}
+
+export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed';
+
+/** core/v1 PodStatus as the kubelet fills it. */
+export interface PodStatus {
+  phase: PodPhase;
+  conditions: PodCondition[];
+  hostIP?: string;
+  hostIPs?: { ip: string }[];
+  podIP?: string;
+  podIPs?: { ip: string }[];
+  startTime?: string;
+  initContainerStatuses?: ContainerStatusV1[];
+  containerStatuses: ContainerStatusV1[];
+  message?: string;
+  reason?: string;
+}
+
+/** RFC 3339 in whole seconds, as Kubernetes writes times. */
+export function timestamp(ms: number | Date): string {
+  return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+}
