@@ -124,6 +124,17 @@ describe('kubelet on Docker', () => {
     assert.deepEqual(status.conditions.find((c) => c.type === 'Ready')?.message, 'containers with unready status: [bad]');
   });
 
+  it('marks a container ready once its httpGet readiness probe reaches it on the pod IP', async () => {
+    const p = pod({ containers: [sh('web', 'mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p 8080 -h /www', {
+      ports: [{ name: 'http', containerPort: 8080 }],
+      readinessProbe: { httpGet: { path: '/index.html', port: 'http' }, periodSeconds: 1 },
+      livenessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 },
+    })] });
+    await kubelet.syncPod(p);
+    const status = await statusOf(p, 'the web container ready', (s) => s.containerStatuses[0]?.ready === true);
+    assert.equal(status.containerStatuses[0]?.restartCount, 0);
+  });
+
   it('puts a crashing container into CrashLoopBackOff with a growing restart count, keeping only the last dead instance', async () => {
     const p = pod({ containers: [sh('crash', 'echo crashing; exit 3')] });
     await kubelet.syncPod(p);
