@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ensureDocker } from './support/docker.ts';
+import { ensureDocker, testImage } from './support/docker.ts';
 import { eventually } from './support/poll.ts';
 import { skiffBinary, startSkiffServer, type SkiffServer } from './support/skiff-server.ts';
 
@@ -17,8 +17,10 @@ describe('nodes', () => {
   let agent: ChildProcess | undefined;
   let agentLog = '';
   const agentDir = mkdtempSync(join(tmpdir(), 'skiff-agent-'));
+  let image = '';
   before(async () => {
     await ensureDocker();
+    image = await testImage();
     server = await startSkiffServer(undefined, ['--node-name', 'edge-server'], undefined, { agent: true });
   });
   after(async () => {
@@ -57,5 +59,29 @@ describe('nodes', () => {
       throw new Error(`${String(error)}\nagent log:\n${agentLog}`);
     });
     assert.match(agentLog, /joined the cluster/);
+  });
+
+  it('a pod bound to the node runs in Docker, reports Running 1/1, and goes away when deleted', async () => {
+    const manifest = `apiVersion: v1
+kind: Pod
+metadata: {name: hello, namespace: default}
+spec:
+  nodeName: edge-server
+  terminationGracePeriodSeconds: 2
+  containers:
+  - name: main
+    image: ${image}
+    imagePullPolicy: Never
+    command: ["sh", "-c", "echo started; trap 'exit 0' TERM; while :; do sleep 1; done"]
+`;
+    assert.equal(server.kubectl(['apply', '-f', '-'], { input: manifest }).code, 0);
+    await eventually('the pod to be Running and ready', () => /\nhello\s+1\/1\s+Running\s+0\s+/.test(server.kubectl(['get', 'pods']).stdout), 60_000).catch((error: unknown) => {
+      throw new Error(`${String(error)}\n${server.kubectl(['get', 'pod', 'hello', '-o', 'yaml']).stdout}\n${server.log().slice(-3000)}`);
+    });
+    const pod = json(['get', 'pod', 'hello']);
+    assert.match(pod.status.podIP, /^10\.42\.0\.\d+$/);
+    assert.match(pod.status.containerStatuses[0].containerID, /^docker:\/\//);
+    assert.match(server.kubectl(['delete', 'pod', 'hello', '--timeout=60s']).stdout, /pod "hello" deleted/);
+    assert.notEqual(server.kubectl(['get', 'pod', 'hello']).code, 0);
   });
 });

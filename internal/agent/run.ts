@@ -6,6 +6,10 @@
 import Docker from 'dockerode';
 import { ApiClient, loadKubeconfig, realClock, sleep } from '../client/index.ts';
 import type { Logger } from '../util/log.ts';
+import { nthAddress, parseIpv4Cidr } from '../util/ip.ts';
+import { ensurePauseImage, localPauseImage } from './pause-image.ts';
+import { runPods } from './pods.ts';
+import { DockerRuntime } from './runtime/docker.ts';
 import { registerNode, reportStatus, runHeartbeat, statusReportIntervalMs, type NodeOptions } from './node-registration.ts';
 
 export interface AgentConfig {
@@ -14,6 +18,8 @@ export interface AgentConfig {
   dataDir: string;
   /** Extra Node labels (the server's own agent marks itself control-plane). */
   labels?: Record<string, string>;
+  /** This node's pod subnet, e.g. 10.42.0.0/24. */
+  podCidr: string;
   kubeletVersion: string;
   dockerSocket?: string;
 }
@@ -41,18 +47,40 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
       };
     }
   };
-  const first = await nodeOptions();
+  const first = { ...(await nodeOptions()), podCidr: config.podCidr };
   await registerNode(api, first, new Date());
   log.info('node registered', { node: config.nodeName, ready: first.notReadyReason === undefined, runtime: first.runtimeVersion || 'unavailable' });
 
   const stop = new AbortController();
+  const socketPath = config.dockerSocket ?? '/var/run/docker.sock';
+  const podLoop = async (): Promise<void> => {
+    if (first.notReadyReason !== undefined) {
+      log.warn('pods will not run on this node: the container runtime does not answer', { reason: first.notReadyReason.message });
+      return;
+    }
+    const probe = new DockerRuntime({ socketPath, pauseImage: localPauseImage });
+    const pause = await ensurePauseImage(probe, socketPath);
+    const runtime = new DockerRuntime({ socketPath, pauseImage: pause.image, pauseCommand: pause.command });
+    const subnet = parseIpv4Cidr(config.podCidr);
+    if (subnet === null) throw new Error(`Cannot use pod subnet ${config.podCidr}: not an IPv4 CIDR`);
+    await runPods({
+      api,
+      runtime,
+      nodeName: config.nodeName,
+      dataDir: config.dataDir,
+      network: { name: `skiff-${config.nodeName}`, subnet: config.podCidr, gateway: nthAddress(subnet, 1) },
+      log,
+      signal: stop.signal,
+    });
+  };
   const loops = [
+    podLoop().catch((error: unknown) => log.error('pod loop stopped', { error })),
     runHeartbeat(api, config.nodeName, log, stop.signal),
     (async () => {
       let last = JSON.stringify(first);
       let lastReport = Date.now();
       while (await sleep(realClock, 10_000, stop.signal)) {
-        const options = await nodeOptions();
+        const options = { ...(await nodeOptions()), podCidr: config.podCidr };
         const changed = JSON.stringify(options) !== last;
         if (!changed && Date.now() - lastReport < statusReportIntervalMs) continue;
         try {

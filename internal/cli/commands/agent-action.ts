@@ -13,7 +13,10 @@ export async function runAgentCommand({ settings, args }: Invocation<typeof agen
   const nodeName = settings['node-name'] || hostname();
   const joined = await joinCluster({ token: token || args[0] || '', server: settings.server || undefined, nodeName, dataDir: settings['data-dir'] });
   log.info('joined the cluster', { server: joined.server, node: nodeName });
-  const agent = await startAgent({ kubeconfigPath: joined.kubeconfigPath, nodeName, dataDir: settings['data-dir'], kubeletVersion: `v1.32.0+skiff-${buildInfo().version}` }, log);
+  const agent = await startAgent(
+    { kubeconfigPath: joined.kubeconfigPath, nodeName, dataDir: settings['data-dir'], kubeletVersion: `v1.32.0+skiff-${buildInfo().version}`, podCidr: nodeSubnet(nodeName) },
+    log,
+  );
   const signal = await new Promise<string>((resolve) => {
     for (const name of ['SIGTERM', 'SIGINT'] as const) process.once(name, () => resolve(name));
   });
@@ -21,4 +24,14 @@ export async function runAgentCommand({ settings, args }: Invocation<typeof agen
   log.info('stopping', { signal });
   await agent.stop();
   return 0;
+}
+
+/**
+ * A joined node's pod subnet, 10.42.<1–254>.0/24 from its name, until the server hands out
+ * subnets (the server's own node has 10.42.0.0/24).
+ */
+function nodeSubnet(nodeName: string): string {
+  let hash = 0;
+  for (const char of nodeName) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return `10.42.${1 + (hash % 254)}.0/24`;
 }

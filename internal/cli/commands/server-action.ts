@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { startAgent, type RunningAgent } from '../../agent/run.ts';
 import { startServer } from '../../server/run.ts';
 import { buildInfo } from '../build-info.ts';
+import { nthAddress, parseIpv4Cidr } from '../../util/ip.ts';
 import { createLogger, type LogLevel } from '../../util/log.ts';
 import type { Invocation } from '../command.ts';
 import type { serverFlags } from './server.ts';
@@ -38,6 +39,7 @@ export async function runServerCommand({ settings }: Invocation<typeof serverFla
         nodeName,
         dataDir: settings['data-dir'],
         labels: { 'node-role.kubernetes.io/control-plane': 'true', 'node-role.kubernetes.io/master': 'true' },
+        podCidr: firstNodeSubnet(settings['cluster-cidr']),
         kubeletVersion: `v1.32.0+skiff-${buildInfo().version}`,
       },
       log.with({ component: 'agent' }),
@@ -55,4 +57,11 @@ export async function runServerCommand({ settings }: Invocation<typeof serverFla
 function logLevelOf(value: string): LogLevel {
   if (value === 'error' || value === 'warn' || value === 'info' || value === 'debug') return value;
   throw new Error(`unknown log level ${value}`);
+}
+
+/** The server's own node takes the first /24 of the cluster CIDR. */
+function firstNodeSubnet(clusterCidr: string): string {
+  const cidr = parseIpv4Cidr(clusterCidr);
+  if (cidr === null) throw new Error(`Cannot use --cluster-cidr ${clusterCidr}: not an IPv4 CIDR`);
+  return `${nthAddress(cidr, 0)}/24`;
 }
