@@ -15,7 +15,9 @@ const patterns = files.length > 0 ? files : ['internal/**/*.test.ts', 'cmd/**/*.
 
 const result = spawnSync(
   process.execPath,
-  ['--test', '--test-concurrency=2', '--test-timeout=600000', ...flags, ...patterns],
+  // --test-force-exit: a test file whose tests have all finished never holds up the suite
+  // (a stray socket or timer in a test would otherwise keep its process alive).
+  ['--test', '--test-concurrency=2', '--test-timeout=600000', '--test-force-exit', ...flags, ...patterns],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);
