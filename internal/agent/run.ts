@@ -9,6 +9,8 @@ import type { Logger } from '../util/log.ts';
 import { nthAddress, parseIpv4Cidr } from '../util/ip.ts';
 import { ensurePauseImage, localPauseImage } from './pause-image.ts';
 import { runPods } from './pods.ts';
+import { importImageDirectory } from './image-directory.ts';
+import { join } from 'node:path';
 import { DockerRuntime } from './runtime/docker.ts';
 import { registerNode, reportStatus, runHeartbeat, statusReportIntervalMs, type NodeOptions } from './node-registration.ts';
 
@@ -61,6 +63,7 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
     const probe = new DockerRuntime({ socketPath, pauseImage: localPauseImage });
     const pause = await ensurePauseImage(probe, socketPath);
     const runtime = new DockerRuntime({ socketPath, pauseImage: pause.image, pauseCommand: pause.command });
+    await importImageDirectory(runtime, join(config.dataDir, 'agent', 'images'), log);
     const subnet = parseIpv4Cidr(config.podCidr);
     if (subnet === null) throw new Error(`Cannot use pod subnet ${config.podCidr}: not an IPv4 CIDR`);
     await runPods({

@@ -73,7 +73,6 @@ test('help wins over other mistakes on the same command line', async () => {
 test('commands not built yet say so in one line and exit 1 after their flags parse', async () => {
   const cases: Array<[string[], string]> = [
     [['server', 'join', 'K10abc'], 'skiff server join'],
-    [['image', 'import', 'a.tar', 'b.tar'], 'skiff image import'],
     [['snapshot', 'save', '--name', 'before-upgrade'], 'skiff snapshot save'],
     [['snapshot', 'restore', 'before-upgrade'], 'skiff snapshot restore'],
     [['snapshot', 'ls'], 'skiff snapshot ls'],

@@ -23,6 +23,8 @@ import { CertificateFileError } from '../pki/errors.ts';
 import { TokenFileError } from '../server/tokens.ts';
 import { TokenCommandError } from './commands/token-actions.ts';
 import { JoinError } from '../agent/join.ts';
+import { ImageArchiveError } from '../agent/image-archive.ts';
+import { RuntimeError } from '../agent/runtime/errors.ts';
 import { JoinTokenError } from '../join/token.ts';
 import { NativeAddonError } from '../util/native-addon.ts';
 
@@ -60,7 +62,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       io.stderr(`skiff: ${error.message}\n`);
       return exitUsage;
     }
-    if (error instanceof NativeAddonError || error instanceof DataFileError || error instanceof CertificateFileError || error instanceof TokenFileError || error instanceof TokenCommandError || error instanceof JoinError || error instanceof JoinTokenError) {
+    if (error instanceof NativeAddonError || error instanceof DataFileError || error instanceof CertificateFileError || error instanceof TokenFileError || error instanceof TokenCommandError || error instanceof JoinError || error instanceof JoinTokenError || error instanceof ImageArchiveError || error instanceof RuntimeError) {
       io.stderr(`skiff: ${error.message}\n`);
       return exitConfig;
     }

@@ -3,6 +3,7 @@ import { defineCommand } from '../command.ts';
 import { defineFlags } from '../flag.ts';
 import { notAvailable } from '../not-available.ts';
 import { configFlags, dataDirFlags } from './common-flags.ts';
+import { importImagesAction, listImagesAction } from './image-actions.ts';
 
 /** Flags of the image subcommands. */
 export const imageFlags = { ...configFlags, ...dataDirFlags };
@@ -21,7 +22,14 @@ export const imageCommand = defineCommand({
       flags: imageFlags,
       args: [{ name: 'file.tar', required: true, variadic: true }],
       readsConfig: true,
-      action: notAvailable,
+      action: (invocation) => importImagesAction(invocation),
+    }),
+    defineCommand({
+      name: 'ls',
+      summary: "list the images in this machine's Docker",
+      flags: imageFlags,
+      readsConfig: true,
+      action: (invocation) => listImagesAction(invocation),
     }),
   ],
   action: notAvailable,
