@@ -3,7 +3,8 @@
  * ephemeral-storage), addresses and nodeInfo, read from the host.
  */
 import { readFileSync, statfsSync } from 'node:fs';
-import { arch, cpus, hostname, networkInterfaces, release, totalmem } from 'node:os';
+import { arch, cpus, hostname, release, totalmem } from 'node:os';
+import { hostIpv4Addresses } from '../util/ip.ts';
 
 export interface NodeResources {
   capacity: Record<string, string>;
@@ -57,16 +58,7 @@ export function nodeResources(facts: HostFacts): NodeResources {
 
 /** Node addresses: this machine's host name and its first non-loopback IPv4 (or `ip` when given). */
 export function nodeAddresses(ip?: string): Array<{ type: string; address: string }> {
-  let internal = ip;
-  if (internal === undefined) {
-    for (const list of Object.values(networkInterfaces())) {
-      const found = (list ?? []).find((i) => i.family === 'IPv4' && !i.internal);
-      if (found !== undefined) {
-        internal = found.address;
-        break;
-      }
-    }
-  }
+  const internal = ip ?? hostIpv4Addresses()[0];
   return [...(internal === undefined ? [] : [{ type: 'InternalIP', address: internal }]), { type: 'Hostname', address: hostname() }];
 }
 

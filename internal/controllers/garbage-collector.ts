@@ -61,17 +61,8 @@ export class GarbageCollector {
 
   /** Lists everything, then follows changes until `signal` aborts. */
   async run(signal: AbortSignal): Promise<void> {
-    let revision = await this.#store.currentRevision();
-    for (const { storage } of this.#storages) {
-      const list = await storage.list({ namespace: null, resourceVersion: String(revision) });
-      for (const object of list.items) {
-        if (!concernsCollector(object)) continue;
-        this.#keys.add(storage.key(object.metadata.namespace ?? null, object.metadata.name ?? ''));
-        this.#observe(storage, object);
-      }
-    }
-    await this.#drain();
     while (!signal.aborted) {
+      let revision = await this.#relist();
       try {
         const watcher = this.#store.watch({ key: '/registry/', prefix: true, startRevision: revision + 1, signal });
         for await (const events of watcher) {
@@ -97,10 +88,25 @@ export class GarbageCollector {
         if (signal.aborted) return;
         this.#log.warn('garbage collector watch ended; starting over', { error });
         await new Promise((resolve) => setTimeout(resolve, 1000));
-        this.#nodes.clear();
-        return this.run(signal);
       }
     }
+  }
+
+  /** Rebuilds the graph from a list of everything; returns the revision it was read at. */
+  async #relist(): Promise<number> {
+    this.#nodes.clear();
+    this.#keys.clear();
+    const revision = await this.#store.currentRevision();
+    for (const { storage } of this.#storages) {
+      const list = await storage.list({ namespace: null, resourceVersion: String(revision), resourceVersionMatch: 'Exact' });
+      for (const object of list.items) {
+        if (!concernsCollector(object)) continue;
+        this.#keys.add(storage.key(object.metadata.namespace ?? null, object.metadata.name ?? ''));
+        this.#observe(storage, object);
+      }
+    }
+    await this.#drain();
+    return revision;
   }
 
   #observe(storage: ResourceStorage, object: KubeObject): void {

@@ -37,13 +37,15 @@ export class NamespaceFinalizer {
     const namespaces = this.#registry.get('', 'v1', 'namespaces');
     while (!signal.aborted) {
       const revision = await this.#store.currentRevision();
-      await this.#sweep();
+      let terminating = await this.#sweep();
       try {
-        // Any change may be the last object of a terminating namespace going away.
+        // A namespace change, or a delete inside a terminating namespace (maybe its last object).
         const watcher = this.#store.watch({ key: '/registry/', prefix: true, startRevision: revision + 1, signal });
         for await (const events of watcher) {
-          const relevant = events.some((e) => e.kv.key.startsWith(namespaces.watchPrefix(null)) || e.type === 'delete');
-          if (relevant) await this.#sweep();
+          const relevant = events.some(
+            (e) => e.kv.key.startsWith(namespaces.watchPrefix(null)) || (e.type === 'delete' && terminating.has(namespaceOfKey(e.kv.key))),
+          );
+          if (relevant) terminating = await this.#sweep();
         }
       } catch (error) {
         if (signal.aborted) return;
@@ -53,11 +55,14 @@ export class NamespaceFinalizer {
     }
   }
 
-  async #sweep(): Promise<void> {
+  /** Finalizes what it can; returns the namespaces still terminating. */
+  async #sweep(): Promise<Set<string>> {
     const namespaces = this.#registry.get('', 'v1', 'namespaces');
     const list = await namespaces.list({ namespace: null });
+    const terminating = new Set<string>();
     for (const namespace of list.items) {
       if (namespace.metadata.deletionTimestamp === undefined || !holdsKubernetesFinalizer(namespace)) continue;
+      terminating.add(namespace.metadata.name ?? '');
       try {
         await this.#finalize(namespace);
       } catch (error) {
@@ -65,6 +70,7 @@ export class NamespaceFinalizer {
         this.#log.warn('namespace deletion failed', { namespace: namespace.metadata.name, error });
       }
     }
+    return terminating;
   }
 
   async #finalize(namespace: KubeObject): Promise<void> {
@@ -96,4 +102,9 @@ export class NamespaceFinalizer {
 function holdsKubernetesFinalizer(namespace: KubeObject): boolean {
   const spec = namespace.spec;
   return isPlainObject(spec) && Array.isArray(spec.finalizers) && spec.finalizers.includes(finalizerName);
+}
+
+/** The namespace segment of a namespaced object's key, `/registry/<group>/<resource>/<namespace>/<name>`. */
+function namespaceOfKey(key: string): string {
+  return key.split('/')[4] ?? '';
 }

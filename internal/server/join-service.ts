@@ -4,7 +4,7 @@
  * trades a valid join token for a node client certificate (`system:node:<name>`).
  * A node password keeps another machine from taking over an existing node's name.
  */
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scryptSync } from 'node:crypto';
 import { Hono } from 'hono';
 import { checkSubdomain } from '../api/meta.ts';
 import { isPlainObject } from '../apiserver/objects.ts';
@@ -12,6 +12,7 @@ import type { StorageRegistry } from '../apiserver/registry.ts';
 import { ApiError, badRequest, statusObject, toStatus } from '../apiserver/status.ts';
 import { tokenNamespace, tokenSecretType } from '../join/token-store.ts';
 import { issueClientCertificate, type CertificateAuthority } from '../pki/index.ts';
+import { sameSecret } from './tokens.ts';
 
 export interface JoinRequest {
   /** `<id>.<secret>` of a join token. */
@@ -52,7 +53,7 @@ export function createJoinService(options: { registry: StorageRegistry; ca: Cert
     const match = tokens.items.find((s) => s.type === tokenSecretType && isPlainObject(s.data) && unb64(s.data['token-id']) === id);
     const data = match !== undefined && isPlainObject(match.data) ? match.data : {};
     const expiration = unb64(data.expiration);
-    if (match === undefined || !sameText(unb64(data['token-secret']), secret) || (expiration !== '' && Date.parse(expiration) <= now())) {
+    if (match === undefined || !sameSecret(unb64(data['token-secret']), secret) || (expiration !== '' && Date.parse(expiration) <= now())) {
       return c.json(statusObject(401, 'Unauthorized', 'the join token is unknown, wrong or expired: create a new one with \'skiff token create\''), 401);
     }
     await checkNodePassword(options.registry, request);
@@ -95,7 +96,7 @@ async function checkNodePassword(registry: StorageRegistry, request: JoinRequest
       throw error;
     });
   if (stored !== null && nodeExists) {
-    if (!sameText(scryptSync(request.nodePassword, stored.salt, 32).toString('hex'), stored.hash)) {
+    if (!sameSecret(scryptSync(request.nodePassword, stored.salt, 32).toString('hex'), stored.hash)) {
       throw new ApiError(403, 'Forbidden', `node name "${request.nodeName}" belongs to another machine; to replace that machine, delete the node first: kubectl delete node ${request.nodeName}`);
     }
     return;
@@ -104,10 +105,4 @@ async function checkNodePassword(registry: StorageRegistry, request: JoinRequest
   const data = { salt: Buffer.from(salt).toString('base64'), hash: Buffer.from(scryptSync(request.nodePassword, salt, 32).toString('hex')).toString('base64') };
   if (stored !== null) await secrets.delete(tokenNamespace, name);
   await secrets.create(tokenNamespace, { metadata: { name }, type: 'skiff.io/node-password', data }, { fieldManager: 'skiff-join' });
-}
-
-function sameText(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }

@@ -4,7 +4,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
-import { networkInterfaces, hostname as osHostname } from 'node:os';
+import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { getRequestListener, type HttpBindings } from '@hono/node-server';
@@ -19,7 +19,7 @@ import { MvccStore } from '../datastore/mvcc/store.ts';
 import { ensureServerCertificates, issueClientCertificate, kubeconfigYaml, peerIdentity, tlsCredentials, writeKubeconfig } from '../pki/index.ts';
 import { buildInfo } from '../cli/build-info.ts';
 import type { Logger } from '../util/log.ts';
-import { nthAddress, parseIpv4Cidr } from '../util/ip.ts';
+import { hostIpv4Addresses, nthAddress, parseIpv4Cidr } from '../util/ip.ts';
 import { bootstrapCluster } from './bootstrap.ts';
 import { GarbageCollector } from '../controllers/garbage-collector.ts';
 import { NamespaceFinalizer } from '../controllers/namespace-finalizer.ts';
@@ -66,7 +66,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   const certificates = await ensureServerCertificates({
     dir: join(serverDir, 'tls'),
     hostname: config.nodeName || osHostname(),
-    ips: nodeAddresses(),
+    ips: hostIpv4Addresses(),
     dnsNames: config.tlsSans,
     serviceIp: nthAddress(serviceCidr, 1),
     clusterDomain: config.clusterDomain,
@@ -186,13 +186,4 @@ function listen(server: Server, port: number, host: string): Promise<number> {
       resolve(typeof address === 'object' && address !== null ? address.port : port);
     });
   });
-}
-
-/** The machine's non-loopback IPv4 addresses, for the serving certificate. */
-function nodeAddresses(): string[] {
-  const addresses: string[] = [];
-  for (const list of Object.values(networkInterfaces())) {
-    for (const info of list ?? []) if (info.family === 'IPv4' && !info.internal) addresses.push(info.address);
-  }
-  return addresses;
 }

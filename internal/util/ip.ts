@@ -1,4 +1,5 @@
 /** IPv4 address and CIDR arithmetic for service and pod networks. */
+import { networkInterfaces } from 'node:os';
 
 export interface Ipv4Cidr {
   /** Network address as an unsigned 32-bit number. */
@@ -44,4 +45,13 @@ export function cidrContains(cidr: Ipv4Cidr, ip: number): boolean {
 export function nthAddress(cidr: Ipv4Cidr, n: number): string {
   if (n < 0 || n >= cidr.size) throw new RangeError(`address ${n} is outside a /${cidr.prefix}`);
   return formatIpv4(cidr.base + n);
+}
+
+/** This machine's non-loopback IPv4 addresses, in interface order. */
+export function hostIpv4Addresses(): string[] {
+  const addresses: string[] = [];
+  for (const list of Object.values(networkInterfaces())) {
+    for (const info of list ?? []) if (info.family === 'IPv4' && !info.internal) addresses.push(info.address);
+  }
+  return addresses;
 }

@@ -2,6 +2,7 @@
 import { readImageArchive } from '../../agent/image-archive.ts';
 import { localPauseImage } from '../../agent/pause-image.ts';
 import { DockerRuntime } from '../../agent/runtime/docker.ts';
+import { alignCells } from '../../kubectl/table.ts';
 import type { Invocation } from '../command.ts';
 import type { imageFlags } from './image.ts';
 
@@ -24,7 +25,6 @@ export async function listImagesAction({ io }: Invocation<typeof imageFlags>): P
   const runtime = new DockerRuntime({ pauseImage: localPauseImage });
   const images = await runtime.listImages();
   const rows = [['IMAGE', 'ID', 'SIZE'], ...images.flatMap((i) => (i.tags.length > 0 ? i.tags : ['<none>']).map((tag) => [tag, i.id.replace(/^sha256:/, '').slice(0, 12), mib(i.sizeBytes)]))];
-  const widths = [0, 1].map((c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  for (const row of rows) io.stdout(`${(row[0] ?? '').padEnd((widths[0] ?? 0) + 3)}${(row[1] ?? '').padEnd((widths[1] ?? 0) + 3)}${row[2] ?? ''}\n`);
+  io.stdout(alignCells(rows));
   return 0;
 }

@@ -1,9 +1,10 @@
 /** What `skiff token create|list|delete` do: bootstrap-token Secrets through the local server's API. */
 import { existsSync } from 'node:fs';
-import { networkInterfaces } from 'node:os';
 import { ApiClient, loadKubeconfig } from '../../client/index.ts';
 import { caHash } from '../../pki/index.ts';
 import { adminKubeconfigPath } from '../../server/run.ts';
+import { hostIpv4Addresses } from '../../util/ip.ts';
+import { alignCells } from '../../kubectl/table.ts';
 import { formatJoinToken, generateJoinToken } from '../../join/token.ts';
 import { deleteToken, listTokens, storeToken } from '../../join/token-store.ts';
 import type { Invocation } from '../command.ts';
@@ -30,10 +31,7 @@ function connect(dataDir: string): { api: ApiClient; ca: string; server: URL } {
 function joinAddress(server: URL): string {
   const port = server.port || '6443';
   if (server.hostname !== '127.0.0.1' && server.hostname !== 'localhost') return `${server.hostname}:${port}`;
-  for (const list of Object.values(networkInterfaces())) {
-    for (const info of list ?? []) if (info.family === 'IPv4' && !info.internal) return `${info.address}:${port}`;
-  }
-  return `${server.hostname}:${port}`;
+  return `${hostIpv4Addresses()[0] ?? server.hostname}:${port}`;
 }
 
 export async function createTokenAction({ settings, io }: Invocation<typeof tokenCreateFlags>): Promise<number> {
@@ -54,8 +52,7 @@ export async function listTokensAction({ settings, io }: Invocation<typeof token
   try {
     const tokens = await listTokens(api);
     const rows = [['TOKEN ID', 'EXPIRES', 'DESCRIPTION'], ...tokens.map((t) => [t.id, t.expires === undefined ? '<forever>' : new Date(t.expires).toISOString().replace(/\.\d+Z$/, 'Z'), t.description || '<none>'])];
-    const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-    for (const row of rows) io.stdout(`${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd((widths[i] ?? 0) + 3))).join('')}\n`);
+    io.stdout(alignCells(rows));
     return 0;
   } finally {
     api.close();
