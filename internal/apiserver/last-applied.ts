@@ -6,6 +6,7 @@
  */
 import type { Conflict } from './apply/index.ts';
 import type { Path } from './apply/index.ts';
+import { jsonEqual } from '../api/validation/field.ts';
 import { isPlainObject, type Json, type JsonObject, type KubeObject } from './objects.ts';
 
 export const lastAppliedAnnotation = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -24,7 +25,7 @@ export function conflictsMatchLastApplied(current: KubeObject, applied: JsonObje
   return conflicts.every((c) => {
     if (!clientSideManagers.has(c.entry.manager)) return false;
     const before = valueAt(lastApplied, c.path);
-    return before !== undefined && JSON.stringify(before) === JSON.stringify(valueAt(applied, c.path));
+    return before !== undefined && jsonEqual(before, valueAt(applied, c.path));
   });
 }
 

@@ -7,6 +7,7 @@
  * restart renewTimes can be that much older: node health checks allow for it. Watchers
  * of Leases see the stored writes, not every renewal.
  */
+import { jsonEqual } from '../api/validation/field.ts';
 import { isPlainObject, type KubeObject } from './objects.ts';
 
 export const nodeLeaseNamespace = 'kube-node-lease';
@@ -63,20 +64,10 @@ function specOf(object: KubeObject): Record<string, unknown> {
 
 /** Equal apart from spec.renewTime and the bookkeeping the server changes on every write. */
 function sameExceptRenewTime(a: KubeObject, b: KubeObject): boolean {
-  const strip = (o: KubeObject): string => {
+  const strip = (o: KubeObject): object => {
     const { resourceVersion: _rv, managedFields: _mf, generation: _g, ...metadata } = o.metadata;
     const { renewTime: _rt, ...spec } = specOf(o);
-    return canonical({ ...o, metadata, spec });
+    return { ...o, metadata, spec };
   };
-  return strip(a) === strip(b);
-}
-
-/** JSON with object keys sorted, so that key order does not count as a change. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (isPlainObject(value)) {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
+  return jsonEqual(strip(a), strip(b));
 }

@@ -6,7 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { apiVersionOf, storagePrefix, type ResourceType } from '../api/resources.ts';
-import { checkLabel, checkSubdomain, generateName, timestamp } from '../api/meta.ts';
+import { generateName, timestamp } from '../api/meta.ts';
+import { jsonEqual } from '../api/validation/field.ts';
+import { nameCheckFor } from '../api/validation/object-meta.ts';
 import { FutureRevisionError } from '../datastore/errors.ts';
 import type { Backend, Compare, KeyValue, Op, WatchEvent } from '../datastore/types.ts';
 import { plainLifecycle, type ObjectLifecycle, type WriteContext, type WriteOperation } from './lifecycle.ts';
@@ -353,7 +355,7 @@ export class ResourceStorage {
     if (!status) {
       if ('status' in current) next.status = current.status;
       else delete next.status;
-      if ('spec' in next && JSON.stringify(next.spec) !== JSON.stringify(current.spec)) {
+      if ('spec' in next && !jsonEqual(next.spec, current.spec)) {
         next.metadata.generation = (current.metadata.generation ?? 0) + 1;
       }
     }
@@ -402,7 +404,7 @@ export class ResourceStorage {
   }
 
   #checkName(name: string): void {
-    const problems = this.type.kind === 'Namespace' || this.type.kind === 'Service' ? checkLabel(name) : checkSubdomain(name);
+    const problems = nameCheckFor(this.type.kind)(name);
     if (problems.length > 0) {
       const causes: StatusCause[] = problems.map((message) => ({ reason: 'FieldValueInvalid', message: `Invalid value: "${name}": ${message}`, field: 'metadata.name' }));
       throw invalid(this.type.kind, this.type.group, name, causes);
