@@ -36,7 +36,7 @@ function configFile(name: string, text: string): string {
 }
 
 const notAvailable = (typed: string): string =>
-  `${typed}: not available yet in skiff 0.1.0 (only 'skiff version' works in this build)\n`;
+  `${typed}: not available yet in skiff 0.1.0\n`;
 
 test('skiff version prints the version, build, runtime and SQLite lines and exits 0', () => {
   const { code, stdout, stderr } = skiff(['version']);

@@ -1,6 +1,7 @@
 /** What a `docker save` tarball holds, read from its manifest.json before loading it. */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
 import { extract } from 'tar-stream';
 
 export class ImageArchiveError extends Error {
@@ -24,6 +25,7 @@ export async function readImageArchive(path: string): Promise<ImageArchive> {
   } catch (error) {
     throw new ImageArchiveError(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
   }
+  const gzipped = await startsWithGzipMagic(path);
   const manifest = await new Promise<string | null>((resolve, reject) => {
     const tar = extract();
     let found: string | null = null;
@@ -42,7 +44,9 @@ export async function readImageArchive(path: string): Promise<ImageArchive> {
     });
     tar.on('finish', () => resolve(found));
     tar.on('error', (error: Error) => reject(new ImageArchiveError(`Cannot import ${path} as it is not a tar archive: ${error.message}`)));
-    createReadStream(path).on('error', reject).pipe(tar);
+    const file = createReadStream(path).on('error', reject);
+    // `docker save | gzip` archives are read as they are loaded: through gunzip.
+    (gzipped ? file.pipe(createGunzip()).on('error', reject) : file).pipe(tar);
   });
   if (manifest === null) throw new ImageArchiveError(`Cannot import ${path} as it has no manifest.json: make it with 'docker save IMAGE -o FILE.tar'`);
   let entries: unknown;
@@ -57,4 +61,14 @@ export async function readImageArchive(path: string): Promise<ImageArchive> {
     layers: Array.isArray(entry.Layers) ? entry.Layers.length : 0,
   }));
   return { images, sizeBytes };
+}
+
+async function startsWithGzipMagic(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(2), 0, 2, 0);
+    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+  } finally {
+    await handle.close();
+  }
 }

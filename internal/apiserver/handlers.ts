@@ -69,7 +69,7 @@ export async function handleResource(c: Context, path: ResourcePath, hc: Handler
     switch (method) {
       case 'GET': {
         if (listQuery?.watch) {
-          return serveWatch(c, storage, hc.store, {
+          return serveWatch(storage, hc.store, {
             ...selectors,
             resourceVersion: listQuery.resourceVersion,
             allowBookmarks: listQuery.allowBookmarks,

@@ -4,7 +4,7 @@
  * after the given version; 410 Expired (as an ERROR event) when that was compacted.
  * Headers go out at once, bookmarks carry the current revision, timeoutSeconds ends it.
  */
-import type { Context } from 'hono';
+import { apiVersionOf } from '../api/resources.ts';
 import type { Backend } from '../datastore/types.ts';
 import type { KubeObject } from './objects.ts';
 import { parseResourceVersion, type ResourceStorage } from './rest.ts';
@@ -23,7 +23,7 @@ export interface WatchRequest {
 
 const bookmarkIntervalMs = 60_000;
 
-export function serveWatch(c: Context, storage: ResourceStorage, store: Backend, request: WatchRequest): Response {
+export function serveWatch(storage: ResourceStorage, store: Backend, request: WatchRequest): Response {
   const encoder = new TextEncoder();
   const abort = new AbortController();
   const matches = (object: KubeObject): boolean =>
@@ -56,7 +56,7 @@ export function serveWatch(c: Context, storage: ResourceStorage, store: Backend,
         if (request.allowBookmarks) {
           const bookmark = async (): Promise<void> => {
             const revision = await store.currentRevision();
-            controller.enqueue(line({ type: 'BOOKMARK', object: { kind: storage.type.kind, apiVersion: storage.type.group ? `${storage.type.group}/${storage.type.version}` : 'v1', metadata: { resourceVersion: String(revision) } } }));
+            controller.enqueue(line({ type: 'BOOKMARK', object: { kind: storage.type.kind, apiVersion: apiVersionOf(storage.type), metadata: { resourceVersion: String(revision) } } }));
           };
           const interval = setInterval(() => void bookmark().catch(finish), bookmarkIntervalMs);
           timers.push(interval);

@@ -9,7 +9,7 @@ export const exitNotAvailable = 1;
 /** Says plainly that the command is not in this build; runs after flags and config parsed cleanly. */
 export async function notAvailable<F extends FlagTable>(invocation: Invocation<F>): Promise<number> {
   invocation.io.stderr(
-    `${invocation.command}: not available yet in skiff ${buildInfo().version} (only 'skiff version' works in this build)\n`,
+    `${invocation.command}: not available yet in skiff ${buildInfo().version}\n`,
   );
   return exitNotAvailable;
 }

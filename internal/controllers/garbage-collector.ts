@@ -12,6 +12,7 @@ import type { ResourceStorage } from '../apiserver/rest.ts';
 import { ApiError } from '../apiserver/status.ts';
 import type { Backend } from '../datastore/types.ts';
 import type { Logger } from '../util/log.ts';
+import { realClock, sleep } from '../client/index.ts';
 
 interface OwnerRef {
   apiVersion: string;
@@ -62,12 +63,11 @@ export class GarbageCollector {
   /** Lists everything, then follows changes until `signal` aborts. */
   async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
-      let revision = await this.#relist();
+      const revision = await this.#relist();
       try {
         const watcher = this.#store.watch({ key: '/registry/', prefix: true, startRevision: revision + 1, signal });
         for await (const events of watcher) {
           for (const event of events) {
-            revision = Math.max(revision, event.kv.modRevision);
             const entry = this.#storages.find((s) => event.kv.key.startsWith(s.prefix));
             if (entry === undefined) continue;
             // Most writes touch objects with no owners, finalizers or deletion: skip decoding those.
@@ -87,7 +87,7 @@ export class GarbageCollector {
       } catch (error) {
         if (signal.aborted) return;
         this.#log.warn('garbage collector watch ended; starting over', { error });
-        await new Promise((resolve) => setTimeout(resolve, 1000));
+        await sleep(realClock, 1000, signal);
       }
     }
   }

@@ -8,6 +8,7 @@ import type { StorageRegistry } from '../apiserver/registry.ts';
 import { ApiError } from '../apiserver/status.ts';
 import type { Backend } from '../datastore/types.ts';
 import type { Logger } from '../util/log.ts';
+import { realClock, sleep } from '../client/index.ts';
 
 const finalizerName = 'kubernetes';
 
@@ -50,7 +51,7 @@ export class NamespaceFinalizer {
       } catch (error) {
         if (signal.aborted) return;
         this.#log.warn('namespace finalizer watch ended; starting over', { error });
-        await new Promise((resolve) => setTimeout(resolve, 1000));
+        await sleep(realClock, 1000, signal);
       }
     }
   }

@@ -4,7 +4,6 @@
  * Importing this file declares no tests by itself.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { eventually } from '../../test/support/poll.ts';
 import { tempDir } from '../../test/support/tmp.ts';

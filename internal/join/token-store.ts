@@ -6,6 +6,7 @@ import { ApiStatusError, type ApiClient } from '../client/index.ts';
 import type { KubeObject } from '../apiserver/objects.ts';
 import { isPlainObject } from '../apiserver/objects.ts';
 import { timestamp } from '../api/meta.ts';
+import { sameSecret } from '../server/tokens.ts';
 import type { JoinToken } from './token.ts';
 
 export const tokenNamespace = 'kube-system';
@@ -36,7 +37,7 @@ export async function storeToken(api: ApiClient, token: JoinToken, options: { tt
   if (options.description !== '') data.description = b64(options.description);
   await api.resource('Secret', 'v1').create(
     tokenNamespace,
-    { apiVersion: 'v1', kind: 'Secret', metadata: { name: `bootstrap-token-${token.id}` }, type: tokenSecretType, data },
+    { apiVersion: 'v1', kind: 'Secret', metadata: { name: tokenSecretName(token.id) }, type: tokenSecretType, data },
     { fieldManager },
   );
 }
@@ -50,7 +51,7 @@ export async function listTokens(api: ApiClient): Promise<StoredToken[]> {
 /** Deletes the token `id`; false when there was none. */
 export async function deleteToken(api: ApiClient, id: string): Promise<boolean> {
   try {
-    await api.resource('Secret', 'v1').delete(tokenNamespace, `bootstrap-token-${id}`);
+    await api.resource('Secret', 'v1').delete(tokenNamespace, tokenSecretName(id));
     return true;
   } catch (error) {
     if (error instanceof ApiStatusError && error.code === 404) return false;
@@ -58,13 +59,19 @@ export async function deleteToken(api: ApiClient, id: string): Promise<boolean> 
   }
 }
 
-/** Whether `token` is stored and not expired at `now`. */
-export function tokenValid(stored: readonly StoredToken[], token: Pick<JoinToken, 'id' | 'secret'>, now: number): boolean {
-  const match = stored.find((t) => t.id === token.id);
-  return match !== undefined && match.secret === token.secret && (match.expires === undefined || match.expires > now);
+/** The Secret name a token is stored under. */
+export function tokenSecretName(id: string): string {
+  return `bootstrap-token-${id}`;
 }
 
-function fromSecret(secret: KubeObject): StoredToken | undefined {
+/** Whether `stored` (the Secret of the token's id, if any) holds `token`, unexpired at `now`. */
+export function tokenValid(stored: StoredToken | undefined, token: Pick<JoinToken, 'id' | 'secret'>, now: number): boolean {
+  return stored !== undefined && stored.id === token.id && sameSecret(stored.secret, token.secret) && (stored.expires === undefined || stored.expires > now);
+}
+
+/** The token a bootstrap-token Secret holds; undefined for any other Secret. */
+export function fromSecret(secret: KubeObject): StoredToken | undefined {
+  if (secret.type !== tokenSecretType) return undefined;
   const data = isPlainObject(secret.data) ? secret.data : {};
   const id = unb64(data['token-id']);
   if (id === '') return undefined;

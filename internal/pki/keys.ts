@@ -1,5 +1,5 @@
 /** ECDSA P-256 keys: generation, PKCS#8 PEM encoding, and parsing with the file named on failure. */
-import { createPrivateKey, createPublicKey, KeyObject, type webcrypto } from 'node:crypto';
+import { createPrivateKey, KeyObject, type webcrypto } from 'node:crypto';
 import { CertificateFileError } from './errors.ts';
 import { crypto, keyAlgorithm } from './x509.ts';
 
@@ -37,11 +37,6 @@ export async function parsePrivateKey(pem: string, file: string): Promise<Privat
   const der = keyObject.export({ type: 'pkcs8', format: 'der' });
   const cryptoKey = await crypto.subtle.importKey('pkcs8', der, keyAlgorithm, false, ['sign']);
   return { cryptoKey, keyObject, pem };
-}
-
-/** The DER SubjectPublicKeyInfo of a private key's public half, for comparing with a certificate. */
-export function publicKeyDer(key: PrivateKey): Buffer {
-  return createPublicKey(key.keyObject).export({ type: 'spki', format: 'der' });
 }
 
 export function errorMessage(error: unknown): string {

@@ -10,7 +10,7 @@ import { checkSubdomain } from '../api/meta.ts';
 import { isPlainObject } from '../apiserver/objects.ts';
 import type { StorageRegistry } from '../apiserver/registry.ts';
 import { ApiError, badRequest, statusObject, toStatus } from '../apiserver/status.ts';
-import { tokenNamespace, tokenSecretType } from '../join/token-store.ts';
+import { fromSecret, tokenNamespace, tokenSecretName, tokenValid } from '../join/token-store.ts';
 import { issueClientCertificate, type CertificateAuthority } from '../pki/index.ts';
 import { sameSecret } from './tokens.ts';
 
@@ -49,11 +49,11 @@ export function createJoinService(options: { registry: StorageRegistry; ca: Cert
     }
     const request = checkRequest(body);
     const [id = '', secret = ''] = request.token.split('.');
-    const tokens = await secrets.list({ namespace: tokenNamespace });
-    const match = tokens.items.find((s) => s.type === tokenSecretType && isPlainObject(s.data) && unb64(s.data['token-id']) === id);
-    const data = match !== undefined && isPlainObject(match.data) ? match.data : {};
-    const expiration = unb64(data.expiration);
-    if (match === undefined || !sameSecret(unb64(data['token-secret']), secret) || (expiration !== '' && Date.parse(expiration) <= now())) {
+    const stored = await secrets.get(tokenNamespace, tokenSecretName(id)).then(fromSecret, (error: unknown) => {
+      if (error instanceof ApiError && error.code === 404) return undefined;
+      throw error;
+    });
+    if (!tokenValid(stored, { id, secret }, now())) {
       return c.json(statusObject(401, 'Unauthorized', 'the join token is unknown, wrong or expired: create a new one with \'skiff token create\''), 401);
     }
     await checkNodePassword(options.registry, request);

@@ -14,18 +14,18 @@ export class TokenFileError extends Error {
 }
 
 /** Whether two secrets are equal, in time that does not depend on where they differ. */
-export function sameSecret(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
+export function sameSecret(a: string | Buffer, b: string | Buffer): boolean {
+  const left = typeof a === 'string' ? Buffer.from(a) : a;
+  const right = typeof b === 'string' ? Buffer.from(b) : b;
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
 /** Looks bearer tokens up in constant time per candidate. */
 export class TokenAuthenticator {
-  readonly #entries: Array<{ token: string; identity: Identity }>;
+  readonly #entries: Array<{ token: Buffer; identity: Identity }>;
 
   constructor(entries: Array<{ token: string; identity: Identity }>) {
-    this.#entries = entries;
+    this.#entries = entries.map((e) => ({ token: Buffer.from(e.token), identity: e.identity }));
   }
 
   get size(): number {
@@ -34,8 +34,9 @@ export class TokenAuthenticator {
 
   /** The identity of `token`, or null when no entry has it. */
   authenticate(token: string): Identity | null {
+    const given = Buffer.from(token);
     let found: Identity | null = null;
-    for (const entry of this.#entries) if (sameSecret(entry.token, token)) found = entry.identity;
+    for (const entry of this.#entries) if (sameSecret(entry.token, given)) found = entry.identity;
     return found;
   }
 }

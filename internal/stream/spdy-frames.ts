@@ -10,7 +10,6 @@ export const FLAG_FIN = 0x01;
 export const TYPE_SYN_STREAM = 1;
 export const TYPE_SYN_REPLY = 2;
 export const TYPE_RST_STREAM = 3;
-export const TYPE_SETTINGS = 4;
 export const TYPE_PING = 6;
 export const TYPE_GOAWAY = 7;
 export const TYPE_HEADERS = 8;
@@ -102,10 +101,6 @@ export function pingFrame(id: number): Buffer {
 
 export function goAwayFrame(lastStreamId: number, status: number): Buffer {
   return controlFrame(TYPE_GOAWAY, 0, words(lastStreamId & STREAM_ID_MASK, status));
-}
-
-export function windowUpdateFrame(streamId: number, delta: number): Buffer {
-  return controlFrame(TYPE_WINDOW_UPDATE, 0, words(streamId & STREAM_ID_MASK, delta & STREAM_ID_MASK));
 }
 
 /** The stream id that opens a SYN_STREAM, SYN_REPLY, RST_STREAM, HEADERS or WINDOW_UPDATE body. */

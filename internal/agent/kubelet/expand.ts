@@ -33,7 +33,3 @@ export function expand(input: string, lookup: (name: string) => string | undefin
   return out;
 }
 
-/** expand over a map of variables. */
-export function expandWith(vars: ReadonlyMap<string, string>): (input: string) => string {
-  return (input) => expand(input, (name) => vars.get(name));
-}

@@ -23,11 +23,6 @@ for (const def of [
   if (def.gvk) byKind.set(`${def.gvk.group}/${def.gvk.version}/${def.gvk.kind}`, def);
 }
 
-/** All definitions, in registration order. */
-export function allDefinitions(): IterableIterator<TypeDef> {
-  return byName.values();
-}
-
 export function definitionNamed(name: string): TypeDef | undefined {
   return byName.get(name);
 }

@@ -51,11 +51,6 @@ export function tooLong(field: string, max: number): StatusCause {
   return { reason: 'FieldValueTooLong', message: `Too long: may not be more than ${max} ${max === 1 ? 'byte' : 'bytes'}`, field };
 }
 
-/** A value of the wrong JSON type. */
-export function typeInvalid(field: string, value: unknown, detail: string): StatusCause {
-  return { reason: 'FieldValueTypeInvalid', message: withDetail(`Invalid value: ${showValue(value)}`, detail), field };
-}
-
 /** Causes for each problem text a syntax check returned. */
 export function invalidEach(field: string, value: unknown, problems: readonly string[]): Causes {
   return problems.map((p) => invalidValue(field, value, p));

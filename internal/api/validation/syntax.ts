@@ -13,7 +13,6 @@ const labelValueRe = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const dns1035Re = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const wildcardRe = /^\*\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const configKeyRe = /^[-._a-zA-Z0-9]+$/;
-const cIdentifierRe = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** DNS-1035 label: Service names, which must start with a letter. */
 export function dns1035Label(value: string): string[] {
@@ -114,13 +113,6 @@ export function configKey(value: string): string[] {
   else if (value === '..') problems.push("must not be '..'");
   else if (value.startsWith('..')) problems.push("must not start with '..'");
   return problems;
-}
-
-/** C identifiers (used by a few fields such as env prefixes). */
-export function cIdentifier(value: string): string[] {
-  return cIdentifierRe.test(value)
-    ? []
-    : ["a valid C identifier must start with alphabetic character or '_', followed by a string of alphanumeric characters or '_' (e.g. 'my_name',  or 'MY_NAME',  or 'MyName', regex used for validation is '[A-Za-z_][A-Za-z0-9_]*')"];
 }
 
 /** A single IPv4 or IPv6 address. */

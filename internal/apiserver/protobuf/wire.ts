@@ -11,7 +11,6 @@ export type Reader = protobuf.Reader;
 export const WIRE_VARINT = 0;
 export const WIRE_FIXED64 = 1;
 export const WIRE_LEN = 2;
-export const WIRE_FIXED32 = 5;
 
 export function readerOver(bytes: Uint8Array): Reader {
   // Reader, not Reader.create: a BufferReader would hand back Buffers that share memory.

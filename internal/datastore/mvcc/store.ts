@@ -4,7 +4,7 @@
  * the log, watches to the process's one log follower. It also runs the two
  * maintenance loops: lease expiry and automatic compaction.
  */
-import type { Command, CommandResult, Proposer } from '../command.ts';
+import type { Command, CommandResult } from '../command.ts';
 import { ClosedError, InvalidArgumentError, KeyExistsError } from '../errors.ts';
 import { RevLog } from '../revlog/revlog.ts';
 import type {
@@ -55,7 +55,6 @@ export class MvccStore implements Backend {
   readonly #sweepBatch: number;
   readonly #timers: NodeJS.Timeout[] = [];
   #maintenance: Promise<void> | null = null;
-  #expiring: Promise<void> | null = null;
   #closed = false;
 
   private constructor(log: RevLog, options: StoreOptions) {
