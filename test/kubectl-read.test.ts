@@ -56,12 +56,15 @@ describe('kubectl reads from skiff server', () => {
 
   it('get -w streams changes as table rows', async () => {
     ok(['create', 'namespace', 'watched']);
+    // An object that exists before the watch: its row shows the watch has listed and is open.
+    ok(['create', 'configmap', 'zero', '-n', 'watched']);
     const child = spawn('kubectl', ['get', 'configmaps', '-n', 'watched', '-w'], { env: { ...process.env, KUBECONFIG: server.kubeconfig, HOME: server.dir } });
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     after(() => child.kill('SIGKILL'));
-    await eventually('the watch to start', () => output.includes('No resources found') || output.includes('NAME') || child.exitCode === null, 10_000);
+    await eventually('the watch to list what exists', () => /zero\s+0\s+\d+s/.test(output), 10_000);
+    assert.doesNotMatch(output, /first/);
     ok(['create', 'configmap', 'first', '-n', 'watched', '--from-literal=k=v']);
     await eventually('the new config map to appear in the watch', () => /first\s+1\s+\d+s/.test(output), 15_000);
     ok(['delete', 'configmap', 'first', '-n', 'watched']);

@@ -134,7 +134,7 @@ describe('kubectl writes to skiff server', () => {
     assert.equal(json(['get', 'deployment/web', '--subresource=scale']).spec.replicas, 1);
   });
 
-  it('rollout pause and resume toggle spec.paused; history lists revisions', () => {
+  it('rollout pause and resume toggle spec.paused; history answers for the deployment (revisions need the deployment controller)', () => {
     assert.match(ok(['rollout', 'pause', 'deployment/web']), /paused/);
     assert.equal(json(['get', 'deployment', 'web']).spec.paused, true);
     assert.match(ok(['rollout', 'resume', 'deployment/web']), /resumed/);

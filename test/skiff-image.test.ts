@@ -16,13 +16,21 @@ import { skiffBinary } from './support/skiff-server.ts';
 describe('skiff image', () => {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-image-'));
   const archive = join(dir, 'busybox.tar');
-  let image = '';
+  // A tag of its own, absent from Docker until the import loads it back from the tarball.
+  const repo = `skiff-test/import-${process.pid}-${Date.now()}`;
+  const image = `${repo}:1`;
+  let socket = '';
   before(async () => {
     const { socketPath } = await ensureDocker();
-    image = await testImage();
-    await pipeline(await fetchSave(socketPath, image), createWriteStream(archive));
+    socket = socketPath;
+    await dockerApi(socket, 'POST', `/images/${encodeURIComponent(await testImage())}/tag?repo=${encodeURIComponent(repo)}&tag=1`);
+    await pipeline(await dockerApi(socket, 'GET', `/images/${encodeURIComponent(image)}/get`), createWriteStream(archive));
+    await dockerApi(socket, 'DELETE', `/images/${encodeURIComponent(image)}`);
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(async () => {
+    await dockerApi(socket, 'DELETE', `/images/${encodeURIComponent(image)}`).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  });
   const skiff = (...args: string[]) => {
     const result = spawnSync(skiffBinary(), ['image', ...args, '--config', join(dir, 'none.yaml')], { encoding: 'utf8', env: { ...process.env, HOME: dir } });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -30,6 +38,7 @@ describe('skiff image', () => {
   writeFileSync(join(dir, 'none.yaml'), '');
 
   it('import shows what a docker save tarball holds and loads it; ls lists it', () => {
+    assert.doesNotMatch(skiff('ls').stdout, new RegExp(repo), 'the image is not in Docker before the import');
     const imported = skiff('import', archive);
     assert.equal(imported.code, 0, imported.stderr);
     assert.match(imported.stdout, new RegExp(`^\\[1/1\\] ${archive}: 1 image\\(s\\), [\\d.]+ MiB: ${image.replace(/[/.]/g, '\\$&')}\\n\\[1/1\\] loaded `));
@@ -48,26 +57,32 @@ describe('skiff image', () => {
     assert.equal(result.stderr.trim().split('\n').length, 1);
   });
 
-  it('the agent loads every tarball in its images directory at start and skips a bad one', async () => {
+  it('importing an images directory loads every tarball in it and skips a bad one', async () => {
     const images = join(dir, 'agent-images');
     mkdirSync(images);
     copyFileSync(archive, join(images, 'a.tar'));
     writeFileSync(join(images, 'b.tar'), 'broken');
     writeFileSync(join(images, 'notes.txt'), 'ignored');
+    await dockerApi(socket, 'DELETE', `/images/${encodeURIComponent(image)}`);
     const lines: string[] = [];
-    const loaded = await importImageDirectory(new DockerRuntime({ pauseImage: localPauseImage }), images, createLogger('info', (line) => lines.push(line)));
+    const runtime = new DockerRuntime({ pauseImage: localPauseImage });
+    const loaded = await importImageDirectory(runtime, images, createLogger('info', (line) => lines.push(line)));
     assert.deepEqual(loaded, [image]);
     assert.ok(lines.some((l) => /WARN  image import failed file=b\.tar/.test(l)), lines.join(''));
+    // Next start: the image is there already, so the tarball is not loaded again.
+    assert.deepEqual(await importImageDirectory(runtime, images, createLogger('error')), []);
   });
 });
 
-/** GET /images/{name}/get from the Docker API: the `docker save` tarball. */
-async function fetchSave(socketPath: string, image: string): Promise<NodeJS.ReadableStream> {
+/** One call to the Docker Engine API over its socket; resolves to the response stream on 2xx. */
+async function dockerApi(socketPath: string, method: string, path: string): Promise<NodeJS.ReadableStream> {
   const { request } = await import('node:http');
   return new Promise((resolve, reject) => {
-    request({ socketPath, path: `/images/${encodeURIComponent(image)}/get`, method: 'GET' }, (res) => {
-      if (res.statusCode !== 200) reject(new Error(`docker save answered ${res.statusCode}`));
-      else resolve(res);
+    request({ socketPath, path, method }, (res) => {
+      if ((res.statusCode ?? 0) >= 300) {
+        res.resume();
+        reject(new Error(`docker ${method} ${path} answered ${res.statusCode}`));
+      } else resolve(res);
     }).on('error', reject).end();
   });
 }

@@ -16,7 +16,8 @@ function smp(original: JsonObject, patch: JsonObject, def: typeof deploymentDef)
 }
 
 describe('strategic merge patch with the built-in definitions', () => {
-  test('kubectl apply style patch on a Deployment changes one container and keeps the order', { skip: deploymentDef === undefined || !podSpecKnown }, () => {
+  test('kubectl apply style patch on a Deployment changes one container and keeps the order', () => {
+    assert.ok(deploymentDef && podSpecKnown, 'Deployment and PodSpec are defined');
     const original: JsonObject = {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -50,7 +51,8 @@ describe('strategic merge patch with the built-in definitions', () => {
     });
   });
 
-  test('a Pod patch deletes a volume by name and a finalizer from the primitive list', { skip: podDef === undefined || !podSpecKnown }, () => {
+  test('a Pod patch deletes a volume by name and a finalizer from the primitive list', () => {
+    assert.ok(podDef && podSpecKnown, 'Pod and PodSpec are defined');
     const original: JsonObject = {
       metadata: { name: 'p', finalizers: ['x/a', 'x/b'], labels: { app: 'web', tier: 'front' } },
       spec: { volumes: [{ name: 'data', emptyDir: {} }, { name: 'conf', configMap: { name: 'c' } }], containers: [{ name: 'c' }] },
@@ -65,7 +67,8 @@ describe('strategic merge patch with the built-in definitions', () => {
     });
   });
 
-  test('Service ports merge by port', { skip: serviceDef === undefined }, () => {
+  test('Service ports merge by port', () => {
+    assert.ok(serviceDef, 'Service is defined');
     const original = { spec: { ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] } };
     const result = smp(original, { spec: { ports: [{ port: 80, targetPort: 9090 }] } }, serviceDef);
     assert.deepEqual(result, { spec: { ports: [{ port: 80, targetPort: 9090, protocol: 'TCP' }] } });
