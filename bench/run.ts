@@ -9,6 +9,7 @@ requirePinnedNode('npm run bench');
 const benches: Record<string, () => Promise<void>> = {
   store: async () => (await import('./store.ts')).runStoreBench(),
   api: async () => (await import('./api.ts')).runApiBench(),
+  pods: async () => (await import('./pods.ts')).runPodsBench(),
 };
 
 const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
