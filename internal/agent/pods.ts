@@ -1,12 +1,15 @@
 /**
  * The agent's pod loop: watch the pods bound to this node, hand each change to the
- * kubelet, report pod status, and remove a pod object once its containers have stopped
- * after a graceful delete. Runs until `signal` aborts; containers keep running after.
+ * kubelet, report pod status (retried until the server takes it), record the kubelet's
+ * Events, remove a pod object once its containers have stopped after a graceful delete,
+ * and clean up after pods that are gone. Runs until `signal` aborts; containers keep
+ * running after.
  */
 import { ApiStatusError, Informer, type ApiClient } from '../client/index.ts';
 import type { KubeObject } from '../apiserver/objects.ts';
 import type { Logger } from '../util/log.ts';
-import { Kubelet } from './kubelet/index.ts';
+import { EventRecorder } from './events.ts';
+import { CachedLookup, Kubelet, StatusManager, type KubeletEvent } from './kubelet/index.ts';
 import type { ContainerRuntime } from './runtime/types.ts';
 
 export interface PodLoopOptions {
@@ -21,17 +24,50 @@ export interface PodLoopOptions {
   signal: AbortSignal;
 }
 
+/** Grace for the containers of a pod removed from the API while they still run (as the kubelet's minimum). */
+const removedPodGraceSeconds = 2;
+
+const isNotFound = (error: unknown): boolean => error instanceof ApiStatusError && error.code === 404;
+
 export async function runPods(options: PodLoopOptions): Promise<void> {
-  const { api, log, nodeName } = options;
+  const { api, log, nodeName, signal } = options;
   const pods = api.resource('Pod', 'v1');
+  const eventsApi = api.resource('Event', 'v1');
   await options.runtime.ensureNetwork(options.network);
-  const lookup = async (kind: 'Secret' | 'ConfigMap', namespace: string, name: string): Promise<KubeObject | null> => {
-    try {
-      return await api.resource(kind, 'v1').get(namespace, name);
-    } catch (error) {
-      if (error instanceof ApiStatusError && error.code === 404) return null;
-      throw error;
-    }
+  const lookup = new CachedLookup({
+    fetch: async (kind, namespace, name) => {
+      try {
+        return await api.resource(kind, 'v1').get(namespace, name, { signal: AbortSignal.timeout(10_000) });
+      } catch (error) {
+        if (isNotFound(error)) return null;
+        throw error;
+      }
+    },
+  });
+  const statuses = new StatusManager({
+    log,
+    write: async (pod, status, writeSignal) => {
+      try {
+        await pods.patch(pod.metadata.namespace ?? null, pod.metadata.name ?? '', { status }, 'merge', { fieldManager: 'skiff-kubelet', subresource: 'status', signal: writeSignal });
+        return 'written';
+      } catch (error) {
+        if (isNotFound(error)) return 'gone';
+        throw error;
+      }
+    },
+  });
+  const events = new EventRecorder({
+    component: 'kubelet',
+    host: nodeName,
+    log,
+    sink: {
+      create: (namespace, event, writeSignal) => eventsApi.create(namespace, event, { signal: writeSignal }),
+      patch: (namespace, name, patch, writeSignal) => eventsApi.patch(namespace, name, patch, 'merge', { signal: writeSignal }),
+    },
+  });
+  const recordEvent = ({ pod, fieldPath, type, reason, message }: KubeletEvent): void => {
+    const { namespace, name = '', uid, resourceVersion } = pod.metadata;
+    events.record({ object: { kind: 'Pod', apiVersion: 'v1', namespace, name, uid, resourceVersion, ...(fieldPath ? { fieldPath } : {}) }, type, reason, message });
   };
   const kubelet = new Kubelet({
     runtime: options.runtime,
@@ -39,12 +75,9 @@ export async function runPods(options: PodLoopOptions): Promise<void> {
     hostIP: options.hostIP,
     podNetwork: { name: options.network.name },
     dataDir: options.dataDir,
-    lookup: { secret: (ns, name) => lookup('Secret', ns, name), configMap: (ns, name) => lookup('ConfigMap', ns, name) },
-    onStatus: (pod, status) => {
-      pods.patch(pod.metadata.namespace ?? null, pod.metadata.name ?? '', { status }, 'merge', { fieldManager: 'skiff-kubelet', subresource: 'status' }).catch((error: unknown) => {
-        if (!(error instanceof ApiStatusError && error.code === 404)) log.warn('pod status update failed', { pod: `${pod.metadata.namespace}/${pod.metadata.name}`, error });
-      });
-    },
+    lookup,
+    onStatus: (pod, status) => statuses.set(pod, status),
+    onEvent: recordEvent,
     scopeLabels: { 'io.skiff.node': nodeName },
     onError: (error, context) => log.warn('kubelet', { context, error }),
   });
@@ -61,17 +94,29 @@ export async function runPods(options: PodLoopOptions): Promise<void> {
       log.warn('pod sync failed', { pod: `${pod.metadata.namespace}/${pod.metadata.name}`, error });
     }
   };
+  const remove = async (pod: KubeObject): Promise<void> => {
+    try {
+      await kubelet.removePod(pod, removedPodGraceSeconds);
+    } catch (error) {
+      log.warn('pod removal failed', { pod: `${pod.metadata.namespace}/${pod.metadata.name}`, error });
+    }
+    statuses.forget(pod.metadata.uid ?? '');
+  };
   await kubelet.adopt();
+  const writing = statuses.run(signal);
   const informer = new Informer(pods, { fieldSelector: `spec.nodeName=${nodeName}`, onError: (error) => log.debug('pod watch', { error }) });
   informer.addHandlers({
     onAdd: (pod) => void sync(pod),
     onUpdate: (_previous, pod) => void sync(pod),
-    onDelete: (pod) => void kubelet.killPod(pod, 0).catch((error: unknown) => log.warn('pod kill failed', { error })),
+    onDelete: (pod) => void remove(pod),
   });
-  const running = informer.run(options.signal);
-  if (await informer.waitForSync(options.signal)) {
+  const running = informer.run(signal);
+  if (await informer.waitForSync(signal)) {
+    // Pods deleted while the agent was away: their containers, sandboxes and volumes go.
     await kubelet.wanted(informer.store.list().map((p) => p.metadata.uid ?? ''));
   }
   await running;
+  await writing;
+  events.stop();
   kubelet.stop();
 }

@@ -8,9 +8,12 @@ import { rmSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeObject } from '../../apiserver/objects.ts';
 import { realClock } from '../../client/clock.ts';
+import { podUidLabel } from '../runtime/labels.ts';
 import type { ContainerRuntime } from '../runtime/types.ts';
+import { PodEvents } from './pod-events.ts';
 import { podKey, podSpec } from './pod-types.ts';
 import { PodWorker, type WorkerContext } from './pod-worker.ts';
+import { podDir } from './volumes.ts';
 import { RestartBackoff } from './restart-backoff.ts';
 import type { KubeletOptions } from './types.ts';
 
@@ -21,12 +24,13 @@ export class Kubelet {
 
   constructor(options: KubeletOptions) {
     this.#runtime = options.runtime;
+    const clock = options.clock ?? realClock;
     this.#context = {
       runtime: options.runtime,
       network: options.podNetwork.name,
       clusterDns: options.clusterDns ?? { servers: ['10.43.0.10'], domain: 'cluster.local' },
       hostDns: options.hostDns ?? { servers: [], searches: [], options: [] },
-      clock: options.clock ?? realClock,
+      clock,
       dataDir: options.dataDir,
       hostIP: options.hostIP,
       lookup: options.lookup,
@@ -36,6 +40,7 @@ export class Kubelet {
       onStatus: options.onStatus,
       scopeLabels: options.scopeLabels ?? {},
       onError: options.onError ?? (() => undefined),
+      events: new PodEvents(options.onEvent ?? (() => undefined), clock),
     };
   }
 
@@ -69,6 +74,28 @@ export class Kubelet {
     await worker.kill(graceSeconds);
   }
 
+  /**
+   * Forgets a pod the API server no longer has: its containers are stopped (after
+   * `graceSeconds`, with preStop, if any still run) and removed with its sandboxes and volumes.
+   */
+  async removePod(pod: KubeObject, graceSeconds: number): Promise<void> {
+    const { uid } = podKey(pod);
+    await this.killPod(pod, graceSeconds);
+    this.#forget(uid);
+    const labels = { ...this.#context.scopeLabels, [podUidLabel]: uid };
+    for (const container of await this.#runtime.listContainers({ labels })) await this.#runtime.removeContainer(container.id);
+    for (const sandbox of await this.#runtime.listSandboxes({ labels })) await this.#runtime.removeSandbox(sandbox.id);
+    rmSync(podDir(this.#context.dataDir, uid), { recursive: true, force: true });
+  }
+
+  #forget(uid: string): void {
+    this.#workers.get(uid)?.stop();
+    this.#workers.delete(uid);
+    this.#context.restartBackoff.forget(`${uid}/`);
+    this.#context.pullBackoff.forget(`${uid}/`);
+    this.#context.events.forget(uid);
+  }
+
   /** Uids of the pods whose sandboxes or containers exist on this node (after a restart). */
   async adopt(): Promise<string[]> {
     const uids = new Set<string>();
@@ -84,13 +111,7 @@ export class Kubelet {
    */
   async wanted(uids: Iterable<string>): Promise<void> {
     const keep = new Set(uids);
-    for (const [uid, worker] of this.#workers) {
-      if (keep.has(uid)) continue;
-      worker.stop();
-      this.#workers.delete(uid);
-      this.#context.restartBackoff.forget(`${uid}/`);
-      this.#context.pullBackoff.forget(`${uid}/`);
-    }
+    for (const uid of [...this.#workers.keys()]) if (!keep.has(uid)) this.#forget(uid);
     for (const sandbox of await this.#runtime.listSandboxes(this.#scope())) {
       if (!keep.has(sandbox.podUid)) await this.#runtime.removeSandbox(sandbox.id);
     }

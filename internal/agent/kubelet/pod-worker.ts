@@ -10,6 +10,7 @@ import type { ContainerStatus, SandboxStatus } from '../runtime/types.ts';
 import { decide } from './decide.ts';
 import { SourceCache } from './env.ts';
 import type { HandlerTarget } from './handlers.ts';
+import type { PodEvents } from './pod-events.ts';
 import type { Waiting } from './images.ts';
 import { instancesOf, podStatus } from './pod-status.ts';
 import { podKey, podSpec, restartPolicy, type ContainerSpecV1 } from './pod-types.ts';
@@ -32,7 +33,11 @@ export interface WorkerContext extends SandboxContext {
   pullBackoff: RestartBackoff;
   onStatus: KubeletOptions['onStatus'];
   onError(error: unknown, context: string): void;
+  events: PodEvents;
 }
+
+/** Longest wait before a pass that failed is tried again. */
+const maxFailureDelayMs = 30_000;
 
 export class PodWorker {
   readonly #context: WorkerContext;
@@ -46,11 +51,17 @@ export class PodWorker {
   /** Finished (Succeeded/Failed) or being killed: nothing is started any more. */
   #done: boolean;
   #stopped = false;
+  /** Passes that failed in a row; each waits twice as long before the next one. */
+  #failures = 0;
 
   constructor(context: WorkerContext, pod: KubeObject) {
     this.#context = context;
     this.#pod = pod;
-    this.#prober = new PodProber(context.clock, () => void this.sync().catch((e) => context.onError(e, 'probe-triggered sync')));
+    this.#prober = new PodProber(
+      context.clock,
+      () => void this.sync().catch((e) => context.onError(e, 'probe-triggered sync')),
+      (container, message) => context.events.about(this.#pod, container).emit('Warning', 'Unhealthy', message),
+    );
     const status = (pod.status ?? {}) as { phase?: string; startTime?: string };
     // A pod that already finished before a restart of the agent must not run again.
     this.#done = status.phase === 'Succeeded' || status.phase === 'Failed';
@@ -66,7 +77,15 @@ export class PodWorker {
     if (pod) this.#pod = pod;
     this.#queued ??= this.#enqueue(async () => {
       this.#queued = undefined;
-      await this.#pass();
+      try {
+        await this.#pass();
+        this.#failures = 0;
+      } catch (error) {
+        // The runtime may be briefly unavailable: keep the pod reconciling, less often each time.
+        this.#failures++;
+        this.#schedule([], Math.min(maxFailureDelayMs, this.#context.resyncMs * 2 ** Math.min(this.#failures, 15)));
+        throw error;
+      }
     });
     return this.#queued;
   }
@@ -90,12 +109,12 @@ export class PodWorker {
     return run;
   }
 
-  #schedule(wakes: number[]): void {
-    const { clock, resyncMs } = this.#context;
+  #schedule(wakes: number[], delayMs = this.#context.resyncMs): void {
+    const { clock } = this.#context;
     if (this.#timer) clock.clearTimeout(this.#timer);
     this.#timer = undefined;
     if (this.#stopped || this.#done) return;
-    const at = Math.min(clock.now() + resyncMs, ...wakes);
+    const at = Math.min(clock.now() + delayMs, ...wakes);
     this.#timer = clock.setTimeout(() => {
       this.#timer = undefined;
       this.sync().catch((error) => this.#context.onError(error, `sync of pod ${podKey(this.#pod).name}`));
@@ -145,10 +164,15 @@ export class PodWorker {
     let instances = await this.#list();
     const sandboxes = await context.runtime.listSandboxes({ labels: { ...context.scopeLabels, [podUidLabel]: uid } });
     let sandbox: SandboxStatus;
+    const podEvents = context.events.about(pod);
     try {
-      sandbox = (await ensureSandbox(context, pod, sandboxes, instances)).sandbox;
+      const ensured = await ensureSandbox(context, pod, sandboxes, instances);
+      sandbox = ensured.sandbox;
+      if (ensured.created && sandboxes.length > 0) podEvents.emit('Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
     } catch (error) {
-      blockAll('ContainerCreating', `Failed to create pod sandbox: ${(error as Error).message}`);
+      const message = `Failed to create pod sandbox: ${(error as Error).message}`;
+      podEvents.repeat('Warning', 'FailedCreatePodSandBox', message);
+      blockAll('ContainerCreating', message);
       await report(undefined);
       return this.#schedule(wakes);
     }
@@ -160,18 +184,24 @@ export class PodWorker {
       volumes = await prepareVolumes(pod, context.dataDir, sources, addresses);
     } catch (error) {
       if (!(error instanceof VolumeError)) throw error;
+      podEvents.repeat('Warning', 'FailedMount', error.message);
       blockAll('ContainerCreating', error.message);
       await report(sandbox);
       return this.#schedule(wakes);
     }
-    const start: StartContext = { runtime: context.runtime, clock: context.clock, pullBackoff: context.pullBackoff, pod, sandbox, volumes, addresses, sources, graceSeconds: grace, scopeLabels: context.scopeLabels };
+    const start: StartContext = { runtime: context.runtime, clock: context.clock, pullBackoff: context.pullBackoff, pod, sandbox, volumes, addresses, sources, graceSeconds: grace, scopeLabels: context.scopeLabels,
+      events: (container) => context.events.about(pod, container),
+    };
 
     // Containers whose liveness or startup probe gave up are stopped; the restart policy decides next.
     let killed = false;
     for (const c of spec.containers) {
       const latest = instancesOf(instances, c.name)[0];
-      if (latest?.state !== 'running' || latest.sandboxId !== sandbox.id || !this.#prober.livenessFailure(latest.id)) continue;
-      await stopGracefully(c, latest, this.#target(sandbox, c, latest.id), context.clock, c.livenessProbe?.terminationGracePeriodSeconds ?? grace);
+      const failure = latest?.state === 'running' && latest.sandboxId === sandbox.id ? this.#prober.livenessFailure(latest.id) : undefined;
+      if (!latest || !failure) continue;
+      const events = context.events.about(pod, c.name);
+      events.emit('Normal', 'Killing', `Container ${c.name} failed ${failure.startsWith('Startup') ? 'startup' : 'liveness'} probe, will be restarted`);
+      await stopGracefully(c, latest, this.#target(sandbox, c, latest.id), context.clock, c.livenessProbe?.terminationGracePeriodSeconds ?? grace, events);
       killed = true;
     }
     if (killed) instances = await this.#list();
@@ -183,6 +213,7 @@ export class PodWorker {
       if (decision.action === 'backoff') {
         const message = `back-off ${Math.round(decision.delayMs / 1000)}s restarting failed container=${c.name} pod=${name}_${namespace}(${uid})`;
         waiting.set(c.name, { reason: 'CrashLoopBackOff', message });
+        context.events.about(pod, c.name).repeat('Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${name}_${namespace}(${uid})`);
         wakes.push(decision.untilMs);
       }
       if (decision.action !== 'start') return;
@@ -229,7 +260,9 @@ export class PodWorker {
     await Promise.all(instances.filter((c) => c.state === 'running').map((c) => {
       const containerSpec = all.find((s) => s.name === c.name);
       const sandbox = sandboxes.find((s) => s.id === c.sandboxId);
-      return stopGracefully(containerSpec, c, this.#target(sandbox, containerSpec, c.id), context.clock, graceSeconds);
+      const events = context.events.about(this.#pod, c.name);
+      events.emit('Normal', 'Killing', `Stopping container ${c.name}`);
+      return stopGracefully(containerSpec, c, this.#target(sandbox, containerSpec, c.id), context.clock, graceSeconds, events);
     }));
     for (const sandbox of sandboxes) await context.runtime.stopSandbox(sandbox.id);
     const status = podStatus({

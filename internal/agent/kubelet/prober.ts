@@ -11,6 +11,11 @@ import type { ProbeView } from './pod-status.ts';
 
 type Kind = 'startup' | 'liveness' | 'readiness';
 
+/** Told about every failed probe run: "Readiness probe failed: <why>" is an Unhealthy event. */
+export type ProbeFailureReport = (container: string, message: string) => void;
+
+const kindTitle: Record<Kind, string> = { startup: 'Startup', liveness: 'Liveness', readiness: 'Readiness' };
+
 class ProbeWorker {
   readonly #kind: Kind;
   readonly #probe: Probe;
@@ -18,6 +23,7 @@ class ProbeWorker {
   readonly #clock: Clock;
   readonly #changed: () => void;
   readonly #gate: () => boolean;
+  readonly #failed: (message: string) => void;
   #timer: TimerHandle | undefined;
   #stopped = false;
   #run = 0;
@@ -27,8 +33,9 @@ class ProbeWorker {
   failed = false;
   lastMessage = '';
 
-  constructor(kind: Kind, probe: Probe, target: HandlerTarget, clock: Clock, gate: () => boolean, changed: () => void) {
+  constructor(kind: Kind, probe: Probe, target: HandlerTarget, clock: Clock, gate: () => boolean, changed: () => void, failed: (message: string) => void) {
     this.#kind = kind;
+    this.#failed = failed;
     this.#probe = probe;
     this.#target = target;
     this.#clock = clock;
@@ -58,6 +65,7 @@ class ProbeWorker {
     const result = await runHandler(this.#probe, this.#target, (this.#probe.timeoutSeconds ?? 1) * 1000);
     if (this.#stopped) return;
     this.lastMessage = result.message;
+    if (!result.ok) this.#failed(`${kindTitle[this.#kind]} probe failed: ${result.message}`);
     // Counting runs of equal results implements both thresholds.
     this.#run = result.ok === (this.#run > 0) ? this.#run + (result.ok ? 1 : -1) : result.ok ? 1 : -1;
     const successNeeded = this.#kind === 'readiness' ? this.#probe.successThreshold ?? 1 : 1;
@@ -82,11 +90,13 @@ interface ContainerProbes {
 export class PodProber {
   readonly #clock: Clock;
   readonly #changed: () => void;
+  readonly #report: ProbeFailureReport;
   readonly #containers = new Map<string, ContainerProbes>();
 
-  constructor(clock: Clock, changed: () => void) {
+  constructor(clock: Clock, changed: () => void, report: ProbeFailureReport = () => undefined) {
     this.#clock = clock;
     this.#changed = changed;
+    this.#report = report;
   }
 
   /** Starts the container's probes unless they run already. */
@@ -95,7 +105,7 @@ export class PodProber {
     const probes: ContainerProbes = {};
     const started = () => probes.startup?.ok ?? true;
     const make = (kind: Kind, probe: Probe | undefined, gate: () => boolean) =>
-      probe ? new ProbeWorker(kind, probe, target, this.#clock, gate, this.#changed) : undefined;
+      probe ? new ProbeWorker(kind, probe, target, this.#clock, gate, this.#changed, (message) => this.#report(container.name, message)) : undefined;
     probes.startup = make('startup', container.startupProbe, () => true);
     probes.liveness = make('liveness', container.livenessProbe, started);
     probes.readiness = make('readiness', container.readinessProbe, started);

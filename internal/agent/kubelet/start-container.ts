@@ -8,6 +8,7 @@ import type { SourceCache } from './env.ts';
 import { ConfigError, type PodAddresses } from './field-ref.ts';
 import { runHandler } from './handlers.ts';
 import { ensureImage, type Waiting } from './images.ts';
+import { noEvents, type EventSink } from './pod-events.ts';
 import { instancesOf } from './pod-status.ts';
 import type { ContainerSpecV1 } from './pod-types.ts';
 import type { RestartBackoff } from './restart-backoff.ts';
@@ -24,6 +25,8 @@ export interface StartContext {
   sources: SourceCache;
   graceSeconds: number;
   scopeLabels: Record<string, string>;
+  /** Events about a container of the pod. */
+  events?: (container: string) => EventSink;
 }
 
 /** Starts an instance; resolves with a Waiting when it could not, else undefined. */
@@ -35,32 +38,41 @@ export async function startContainer(
   const { runtime, pod } = context;
   const uid = pod.metadata.uid ?? '';
   const now = context.clock.now();
-  const pull = await ensureImage(runtime, container, context.pullBackoff, `${uid}/${container.image}`, now);
+  const events = context.events?.(container.name) ?? noEvents;
+  const pull = await ensureImage(runtime, container, context.pullBackoff, `${uid}/${container.image}`, now, events);
   if (pull) return pull;
+  const failed = (waiting: Waiting): Waiting => {
+    events.repeat('Warning', 'Failed', `Error: ${waiting.message}`);
+    return waiting;
+  };
   let id: string;
   try {
     const config = await containerConfig(pod, container, context.volumes, context.addresses, context.sources, restartCount);
     id = await runtime.createContainer(context.sandbox.id, { ...config, labels: context.scopeLabels });
   } catch (error) {
-    if (error instanceof ConfigError) return { reason: 'CreateContainerConfigError', message: error.message };
+    if (error instanceof ConfigError) return failed({ reason: 'CreateContainerConfigError', message: error.message });
     if (isRuntimeError(error, 'ImageNotFound')) {
-      return { reason: 'ErrImageNeverPull', message: `Container image "${container.image}" is not present: ${error.message}` };
+      return failed({ reason: 'ErrImageNeverPull', message: `Container image "${container.image}" is not present: ${error.message}` });
     }
-    if (isRuntimeError(error)) return { reason: 'CreateContainerError', message: error.message };
+    if (isRuntimeError(error)) return failed({ reason: 'CreateContainerError', message: error.message });
     throw error;
   }
+  events.emit('Normal', 'Created', `Created container ${container.name}`);
   try {
     await runtime.startContainer(id);
   } catch (error) {
-    if (isRuntimeError(error)) return { reason: 'RunContainerError', message: error.message };
+    if (isRuntimeError(error)) return failed({ reason: 'RunContainerError', message: error.message });
     throw error;
   }
+  events.emit('Normal', 'Started', `Started container ${container.name}`);
   const postStart = container.lifecycle?.postStart;
   if (postStart) {
     const target = { runtime, containerId: id, podIP: context.addresses.podIP, ports: container.ports, clock: context.clock };
     const result = await runHandler(postStart, target, context.graceSeconds * 1000);
     if (!result.ok) {
       // As in Kubernetes: a failed postStart kills the container, and the restart policy decides.
+      events.emit('Warning', 'FailedPostStartHook', `PostStartHook failed: ${result.message}`);
+      events.emit('Normal', 'Killing', `FailedPostStartHook`);
       await runtime.stopContainer(id, context.graceSeconds);
       return undefined;
     }

@@ -49,6 +49,18 @@ export interface KubeletOptions {
   scopeLabels?: Record<string, string>;
   /** Reports failures of background work the kubelet cannot hand to a caller. */
   onError?(error: unknown, context: string): void;
+  /** Receives the Events users see in `kubectl describe pod` (Created, Started, BackOff, ...). */
+  onEvent?(event: KubeletEvent): void;
+}
+
+/** Something the kubelet did or saw about a pod, shaped for a core/v1 Event. */
+export interface KubeletEvent {
+  pod: KubeObject;
+  /** spec.containers{name} or spec.initContainers{name}; absent for the pod as a whole. */
+  fieldPath?: string;
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
 }
 
 export interface ContainerStateWaiting { reason: string; message?: string }
