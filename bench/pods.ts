@@ -4,6 +4,7 @@
  * figure is the time from its create request until a watch reports it Ready. Baseline from
  * the same run: the same containers started straight through the Docker API, 30 at once,
  * each a sandbox on a bridge network plus the app container in its network namespace.
+ * SKIFF_BINARY picks the executable (default dist/skiff: `npm run build`); BENCH_PODS the count.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -73,7 +74,7 @@ function rssMb(pid: number | undefined): number {
 
 /** `skiff agent join` as its own process, with the server's empty config. */
 function startAgentProcess(server: SkiffServer, dir: string): { child: ChildProcess; log: () => string } {
-  const created = spawnSync(skiffBinary(), ['token', 'create', '--data-dir', join(server.dir, 'data')], { encoding: 'utf8' });
+  const created = spawnSync(skiffBinary(), ['token', 'create', '--data-dir', join(server.dir, 'data')], { encoding: 'utf8', timeout: 30_000 });
   if (created.status !== 0) throw new Error(`Cannot create a join token: skiff token create exited ${created.status}: ${created.stderr}`);
   let output = '';
   const child = spawn(
@@ -116,15 +117,15 @@ function watchReady(pods: Pods, since: string, signal: AbortSignal): { readyAt: 
 /** Creates the pods at once; each one's milliseconds from create request to Ready. */
 async function podStarts(pods: Pods, names: string[], image: string, signal: AbortSignal, alive: () => void): Promise<number[]> {
   // One open connection per concurrent create, as a long-running client would have.
-  await Promise.all(names.map(() => pods.list(namespace, { limit: 1 })));
-  const since = (await pods.list(namespace, { labelSelector: 'skiff-bench=pods' })).metadata.resourceVersion ?? '0';
+  await Promise.all(names.map(() => pods.list(namespace, { limit: 1, signal })));
+  const since = (await pods.list(namespace, { labelSelector: 'skiff-bench=pods', signal })).metadata.resourceVersion ?? '0';
   const stopWatch = new AbortController();
   const watch = watchReady(pods, since, stopWatch.signal);
   const began = new Map<string, number>();
   try {
     await Promise.all(names.map(async (name) => {
       began.set(name, performance.now());
-      await pods.create(namespace, podManifest(name, image));
+      await pods.create(namespace, podManifest(name, image), { signal });
     }));
     await until(`${names.length} pods to be Ready`, () => {
       alive();
@@ -138,13 +139,13 @@ async function podStarts(pods: Pods, names: string[], image: string, signal: Abo
 }
 
 /** Sandbox then app container, as `docker run` would; milliseconds until both run. */
-async function dockerPod(docker: Docker, name: string, image: string): Promise<number> {
+async function dockerPod(docker: Docker, name: string, image: string, abortSignal: AbortSignal): Promise<number> {
   const began = performance.now();
   const Labels = { [baselineLabel]: 'pods' };
-  const sandbox = await docker.createContainer({ name: `${name}-sandbox`, Image: localPauseImage, Labels, HostConfig: { NetworkMode: baselineNetwork } });
-  await sandbox.start();
-  const app = await docker.createContainer({ name: `${name}-app`, Image: image, Entrypoint: command, Labels, HostConfig: { NetworkMode: `container:${sandbox.id}` } });
-  await app.start();
+  const sandbox = await docker.createContainer({ name: `${name}-sandbox`, Image: localPauseImage, Labels, HostConfig: { NetworkMode: baselineNetwork }, abortSignal });
+  await sandbox.start({ abortSignal });
+  const app = await docker.createContainer({ name: `${name}-app`, Image: image, Entrypoint: command, Labels, HostConfig: { NetworkMode: `container:${sandbox.id}` }, abortSignal });
+  await app.start({ abortSignal });
   return performance.now() - began;
 }
 
@@ -162,12 +163,12 @@ async function removeBaseline(docker: Docker): Promise<void> {
  */
 async function removePods(pods: Pods | undefined, docker: Docker, agentAlive: boolean, signal: AbortSignal): Promise<void> {
   if (pods !== undefined) {
-    const listed = await pods.list(namespace, { labelSelector: 'skiff-bench=pods' });
-    const options = agentAlive ? {} : { gracePeriodSeconds: 0 };
+    const listed = await pods.list(namespace, { labelSelector: 'skiff-bench=pods', signal });
+    const options = agentAlive ? { signal } : { gracePeriodSeconds: 0, signal };
     await Promise.all(listed.items.map((pod) => pods.delete(namespace, pod.metadata.name ?? '', options).catch((error: unknown) => {
       if (!(error instanceof ApiStatusError && error.code === 404)) throw error;
     })));
-    await until('the pods to be deleted', async () => (await pods.list(namespace, { labelSelector: 'skiff-bench=pods' })).items.length === 0, signal);
+    await until('the pods to be deleted', async () => (await pods.list(namespace, { labelSelector: 'skiff-bench=pods', signal })).items.length === 0, signal);
   }
   const found = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`io.skiff.node=${nodeName}`] }) });
   await Promise.all(found.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })));
@@ -183,6 +184,9 @@ export async function runPodsBench(): Promise<void> {
   let agent: { child: ChildProcess; log: () => string } | undefined;
   let api: ApiClient | undefined;
   let pods: Pods | undefined;
+  let phase = 'starting Docker';
+  // startSkiffServer registers its clean-up before it waits, so a server that fails to start is removed too.
+  const serverClosers: Array<() => unknown> = [];
   const alive = (): void => {
     for (const [who, child] of [['server', server?.process], ['agent', agent?.child]] as const) {
       if (child !== undefined && child.exitCode !== null) throw new Error(`skiff ${who} exited with ${child.exitCode}:\n${(who === 'agent' ? agent?.log() : server?.log())?.slice(-3000)}`);
@@ -190,7 +194,8 @@ export async function runPodsBench(): Promise<void> {
   };
   try {
     await removeBaseline(docker);
-    server = await startSkiffServer(undefined);
+    phase = 'starting the server and the agent';
+    server = await startSkiffServer({ after: (close) => serverClosers.push(close) });
     agent = startAgentProcess(server, agentDir);
     api = new ApiClient({ ...loadKubeconfig({ path: server.kubeconfig }), qps: 1000, burst: 1000 });
     const nodes = api.resource('Node', 'v1');
@@ -199,21 +204,24 @@ export async function runPodsBench(): Promise<void> {
       alive();
       return conditionTrue(await nodes.get(null, nodeName).catch(() => ({ metadata: {} })), 'Ready');
     }, limit);
+    phase = 'starting the warm-up pod';
     // One pod through the whole path first (the agent's pod loop, pause image and network come up).
     const warm = await podStarts(pods, ['bench-warm'], image, limit, alive);
     await removePods(pods, docker, true, limit);
     figure('pods', podCount);
     figure('pod_warmup_ms', warm[0] ?? Number.NaN, 1);
 
+    phase = 'starting the containers straight through Docker';
     await docker.createNetwork({ Name: baselineNetwork, Driver: 'bridge', Labels: { [baselineLabel]: 'pods' } });
-    await dockerPod(docker, 'skiff-bench-warm', image);
+    await dockerPod(docker, 'skiff-bench-warm', image, limit);
     const names = Array.from({ length: podCount }, (_, i) => `bench-${i}`);
-    const raw = await Promise.all(names.map((name) => dockerPod(docker, `skiff-${name}`, image)));
+    const raw = await Promise.all(names.map((name) => dockerPod(docker, `skiff-${name}`, image, limit)));
     await removeBaseline(docker);
     const rawP99 = percentile(raw, 99);
     figure('docker_run_p50_ms', percentile(raw, 50), 1);
     figure('docker_run_p99_ms', rawP99, 1);
 
+    phase = `starting ${podCount} pods`;
     const started = await podStarts(pods, names, image, limit, alive);
     const p99 = percentile(started, 99);
     figure('pod_start_p50_ms', percentile(started, 50), 1);
@@ -222,13 +230,16 @@ export async function runPodsBench(): Promise<void> {
     target('pod_start_p99_ratio', p99 / rawP99 <= 1.5, '<=1.5');
     figure('agent_rss_mb', rssMb(agent.child.pid), 1);
     figure('server_rss_mb', rssMb(server.process.pid), 1);
+  } catch (error) {
+    if (limit.aborted) throw new Error(`Cannot finish the pods benchmark within ${limitMs / 1000} s: it was still ${phase}`, { cause: error });
+    throw error;
   } finally {
     const cleanup = AbortSignal.timeout(cleanupMs);
     const steps: Array<[string, () => Promise<void>]> = [
       ['delete the pods', () => removePods(pods, docker, agent?.child.exitCode === null, cleanup)],
       ['remove the baseline containers', () => removeBaseline(docker)],
       ['stop the agent', async () => agent && (await stopProcess(agent.child))],
-      ['stop the server', async () => void (await server?.close())],
+      ['stop the server', async () => void (await Promise.all(serverClosers.map((close) => close())))],
       ['remove the pod network', () => docker.getNetwork(`skiff-${nodeName}`).remove().then(() => undefined, () => undefined)],
     ];
     for (const [what, step] of steps) {
