@@ -49,7 +49,7 @@ describe('nodes', () => {
   it('an agent joins with a token and becomes a worker node', async () => {
     const created = spawnSync(skiffBinary(), ['token', 'create', '--data-dir', join(server.dir, 'data')], { encoding: 'utf8' });
     assert.equal(created.status, 0, created.stderr);
-    agent = spawn(skiffBinary(), ['agent', 'join', created.stdout.trim(), '--server', server.url, '--node-name', 'edge-worker', '--data-dir', agentDir, '--config', join(server.dir, 'config.yaml')], {
+    agent = spawn(skiffBinary(), ['agent', 'join', created.stdout.trim(), '--server', server.url, '--node-name', 'edge-worker', '--kubelet-port', '0', '--data-dir', agentDir, '--config', join(server.dir, 'config.yaml')], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, HOME: agentDir, SKIFF_CACHE_DIR: join(agentDir, 'cache') },
     });
@@ -58,7 +58,11 @@ describe('nodes', () => {
     await eventually('the worker to be Ready', () => /\nedge-worker\s+Ready\s+<none>\s+\d+s/.test(server.kubectl(['get', 'nodes']).stdout), 20_000).catch((error: unknown) => {
       throw new Error(`${String(error)}\nagent log:\n${agentLog}`);
     });
-    assert.match(agentLog, /joined the cluster/);
+    // Output arrives between polls (kubectl runs synchronously), so wait for it too.
+    await eventually('the agent to log its join', () => /joined the cluster/.test(agentLog), 5_000);
+    // The server hands the second /24 of the cluster CIDR to the first machine that joins.
+    const server24 = json(['get', 'node', 'edge-server']).spec.podCIDR as string;
+    assert.equal(json(['get', 'node', 'edge-worker']).spec.podCIDR, server24.replace(/\.0\.0\/24$/, '.1.0/24'));
   });
 
   it('a pod bound to the node runs in Docker, reports Running 1/1, and goes away when deleted', async () => {
@@ -79,7 +83,10 @@ spec:
       throw new Error(`${String(error)}\n${server.kubectl(['get', 'pod', 'hello', '-o', 'yaml']).stdout}\n${server.log().slice(-3000)}`);
     });
     const pod = json(['get', 'pod', 'hello']);
-    assert.match(pod.status.podIP, /^10\.42\.0\.\d+$/);
+    // The pod's address comes from its node's subnet, the first /24 of the cluster CIDR.
+    const subnet: string = json(['get', 'node', 'edge-server']).spec.podCIDR;
+    assert.match(subnet, /^10\.\d+\.0\.0\/24$/);
+    assert.equal(pod.status.podIP.split('.').slice(0, 3).join('.'), subnet.split('.').slice(0, 3).join('.'));
     assert.match(pod.status.containerStatuses[0].containerID, /^docker:\/\//);
     assert.match(server.kubectl(['delete', 'pod', 'hello', '--timeout=60s']).stdout, /pod "hello" deleted/);
     assert.notEqual(server.kubectl(['get', 'pod', 'hello']).code, 0);

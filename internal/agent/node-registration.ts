@@ -24,6 +24,8 @@ export interface NodeOptions {
   kubeletVersion: string;
   nodeIp?: string;
   podCidr?: string;
+  /** Port of the node's agent API (logs, exec, port-forward); default 10250. */
+  kubeletPort?: number;
 }
 
 /** The Node object this machine reports. */
@@ -54,7 +56,7 @@ export function nodeObject(options: NodeOptions, now: Date): KubeObject {
       allocatable,
       addresses: nodeAddresses(options.nodeIp),
       nodeInfo: { ...info },
-      daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+      daemonEndpoints: { kubeletEndpoint: { Port: options.kubeletPort ?? 10250 } },
       conditions: [
         condition('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
         condition('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
@@ -96,6 +98,7 @@ export async function reportStatus(api: ApiClient, options: NodeOptions, now: Da
 /** Renews the node's Lease every 10 s until `signal` aborts; failures are logged and retried. */
 export async function runHeartbeat(api: ApiClient, nodeName: string, log: Logger, signal: AbortSignal, clock: Clock = realClock): Promise<void> {
   const leases = api.resource('Lease', 'coordination.k8s.io/v1');
+  let failures = 0;
   while (!signal.aborted) {
     const renewTime = new Date(clock.now()).toISOString().replace('Z', '000Z');
     try {
@@ -111,9 +114,13 @@ export async function runHeartbeat(api: ApiClient, nodeName: string, log: Logger
           spec: { holderIdentity: nodeName, leaseDurationSeconds, renewTime },
         }, { fieldManager: 'skiff-agent' });
       }
+      if (failures > 0) log.info('node lease renewal resumed', { failedAttempts: failures });
+      failures = 0;
     } catch (error) {
       // The server may be down: the node keeps running its pods and tries again next period.
-      log.warn('node lease renewal failed', { error });
+      // A line when renewals start failing, then one a minute, however long the outage.
+      if (failures % 6 === 0) log.warn('node lease renewal failed', { error, failedAttempts: failures + 1 });
+      failures++;
     }
     await sleep(clock, leaseRenewIntervalMs, signal);
   }

@@ -12,6 +12,8 @@ import { runPods } from './pods.ts';
 import { importImageDirectory } from './image-directory.ts';
 import { join } from 'node:path';
 import { DockerRuntime } from './runtime/docker.ts';
+import { startAgentApi } from './api/server.ts';
+import type { CertificatePair } from '../pki/index.ts';
 import { registerNode, reportStatus, runHeartbeat, statusReportIntervalMs, type NodeOptions } from './node-registration.ts';
 
 export interface AgentConfig {
@@ -24,6 +26,11 @@ export interface AgentConfig {
   podCidr: string;
   kubeletVersion: string;
   dockerSocket?: string;
+  /** The cluster CA and this node's serving certificate, for the agent API. */
+  caPem: string;
+  serving: CertificatePair;
+  /** Port of the agent API (logs, exec, port-forward); 0 picks a free one. */
+  kubeletPort: number;
 }
 
 export interface RunningAgent {
@@ -49,8 +56,20 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
       };
     }
   };
-  const first = { ...(await nodeOptions()), podCidr: config.podCidr };
-  await registerNode(api, first, new Date());
+  const agentApi = await startAgentApi({
+    runtime: new DockerRuntime({ socketPath: config.dockerSocket ?? '/var/run/docker.sock', pauseImage: localPauseImage }),
+    scope: { 'io.skiff.node': config.nodeName },
+    caPem: config.caPem,
+    serving: config.serving,
+    port: config.kubeletPort,
+    log,
+  });
+  log.info('agent API serving', { port: agentApi.port });
+  const first = { ...(await nodeOptions()), podCidr: config.podCidr, kubeletPort: agentApi.port };
+  await registerNode(api, first, new Date()).catch(async (error: unknown) => {
+    await agentApi.close();
+    throw error;
+  });
   log.info('node registered', { node: config.nodeName, ready: first.notReadyReason === undefined, runtime: first.runtimeVersion || 'unavailable' });
 
   const stop = new AbortController();
@@ -83,7 +102,7 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
       let last = JSON.stringify(first);
       let lastReport = Date.now();
       while (await sleep(realClock, 10_000, stop.signal)) {
-        const options = { ...(await nodeOptions()), podCidr: config.podCidr };
+        const options = { ...(await nodeOptions()), podCidr: config.podCidr, kubeletPort: agentApi.port };
         const changed = JSON.stringify(options) !== last;
         if (!changed && Date.now() - lastReport < statusReportIntervalMs) continue;
         try {
@@ -100,7 +119,7 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
     nodeName: config.nodeName,
     async stop() {
       stop.abort();
-      await Promise.allSettled(loops);
+      await Promise.allSettled([...loops, agentApi.close()]);
       api.close();
     },
   };

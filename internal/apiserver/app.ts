@@ -15,7 +15,7 @@ import {
 } from './discovery.ts';
 import { parseResourcePath, requestSegments } from './request-path.ts';
 import { StorageRegistry } from './registry.ts';
-import { forbidden, forbiddenPath, notFound, statusObject, toStatus, unauthorized } from './status.ts';
+import { ApiError, forbidden, forbiddenPath, methodNotAllowed, notFound, statusObject, toStatus, unauthorized } from './status.ts';
 import { handleResource, type HandlerContext } from './handlers.ts';
 import { authorize, resourcePathOf, verbOf } from './authorize.ts';
 import { openApiV2Document } from './openapi/v2.ts';
@@ -41,6 +41,8 @@ export interface ApiServerOptions {
   registry?: StorageRegistry;
   /** Routes served without authentication (machine join); their paths start with /v1-skiff/ or are /cacerts. */
   publicRoutes?: Hono;
+  /** Serves GET pods/{name}/log (from the pod's node); without it the subresource answers 503. */
+  podLogs?: (c: Context, namespace: string, name: string) => Promise<Response>;
 }
 
 const healthPaths = new Set(['/healthz', '/livez', '/readyz', '/version']);
@@ -147,7 +149,17 @@ export function createApiServer(options: ApiServerOptions): Hono {
     return handleResource(c, path, handlerContext);
   };
 
-  app.all('/api/v1/*', (c) => handle(c, '', 'v1', rawSegments(c).slice(2)));
+  app.all('/api/v1/*', (c) => {
+    const rest = rawSegments(c).slice(2);
+    // namespaces/{ns}/pods/{name}/log streams from the pod's node rather than storage.
+    if (rest.length === 5 && rest[0] === 'namespaces' && rest[2] === 'pods' && rest[4] === 'log') {
+      const [, namespace = '', , name = ''] = rest;
+      if (c.req.method !== 'GET') throw methodNotAllowed(`${c.req.method} is not supported on pods/log`);
+      if (options.podLogs === undefined) throw new ApiError(503, 'ServiceUnavailable', `Cannot read the logs of pod ${namespace}/${name} as no node agent serves them`);
+      return options.podLogs(c, namespace, name);
+    }
+    return handle(c, '', 'v1', rest);
+  });
   app.all('/apis/:group/:version/*', (c) => {
     const [, group = '', version = '', ...rest] = rawSegments(c);
     return handle(c, group, version, rest);

@@ -33,6 +33,10 @@ export const cidr: Check<string> = (value) => {
 export const port: Check<number> = (value) =>
   value >= 1 && value <= 65535 ? undefined : 'want a port number from 1 to 65535';
 
+/** A port to listen on, where 0 lets the system pick a free one. */
+export const listenPort: Check<number> = (value) =>
+  value >= 0 && value <= 65535 ? undefined : 'want a port number from 0 (any free port) to 65535';
+
 /** A positive whole number. */
 export const positive: Check<number> = (value) => (value >= 1 ? undefined : 'want a whole number of at least 1');
 

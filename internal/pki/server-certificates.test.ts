@@ -10,6 +10,7 @@ import type { CertificateReport } from './leaf.ts';
 import {
   ADMIN_CERT_FILE,
   ADMIN_KEY_FILE,
+  KUBELET_CLIENT_KEY_FILE,
   ensureServerCertificates,
   SERVING_CERT_FILE,
   SERVING_KEY_FILE,
@@ -44,17 +45,20 @@ test('a first run creates the CA, the serving certificate and the admin client c
     'server-ca.crt created missing',
     'serving.crt created missing',
     'client-admin.crt created missing',
+    'client-kubelet.crt created missing',
   ]);
   assert.deepEqual(result.warnings, []);
   assert.deepEqual((await readdir(opts.dir)).sort(), [
     'client-admin.crt',
     'client-admin.key',
+    'client-kubelet.crt',
+    'client-kubelet.key',
     'server-ca.crt',
     'server-ca.key',
     'serving.crt',
     'serving.key',
   ]);
-  for (const key of [CA_KEY_FILE, SERVING_KEY_FILE, ADMIN_KEY_FILE]) {
+  for (const key of [CA_KEY_FILE, SERVING_KEY_FILE, ADMIN_KEY_FILE, KUBELET_CLIENT_KEY_FILE]) {
     assert.equal((await stat(join(opts.dir, key))).mode & 0o777, 0o600, key);
   }
   assert.equal(await readFile(join(opts.dir, SERVING_CERT_FILE), 'utf8'), result.serving.certPem);
@@ -110,6 +114,7 @@ test('a run with nothing to do keeps every file byte-identical', async (t) => {
     'server-ca.crt kept valid',
     'serving.crt kept valid',
     'client-admin.crt kept valid',
+    'client-kubelet.crt kept valid',
   ]);
   assert.deepEqual(await snapshot(opts.dir), before);
 });
@@ -123,17 +128,18 @@ test('300 days later the leaf certificates are renewed as expiring and the CA is
     'server-ca.crt kept valid',
     'serving.crt renewed expiring',
     'client-admin.crt renewed expiring',
+    'client-kubelet.crt renewed expiring',
   ]);
   assert.match(renewed.report[1]?.detail ?? '', /in 65 days/);
   assert.equal(renewed.ca.certPem, first.ca.certPem);
-  for (const pair of [renewed.serving, renewed.admin]) {
+  for (const pair of [renewed.serving, renewed.admin, renewed.kubeletClient]) {
     const cert = new X509Certificate(pair.certPem);
     assert.ok(cert.verify(first.ca.certificate.publicKey));
     assert.ok(cert.validToDate.getTime() > later.getTime() + 364 * DAY_MS);
   }
   assert.notEqual(renewed.serving.keyPem, first.serving.keyPem, 'a renewed certificate gets a new key');
   const onDisk = await ensureServerCertificates({ ...opts, now: later });
-  assert.deepEqual(onDisk.report.map((r) => r.action), ['kept', 'kept', 'kept']);
+  assert.deepEqual(onDisk.report.map((r) => r.action), ['kept', 'kept', 'kept', 'kept']);
 });
 
 test('an expired leaf is renewed too', async (t) => {
@@ -152,6 +158,7 @@ test('a changed SAN list reissues the serving certificate and keeps the others',
     'server-ca.crt kept valid',
     'serving.crt renewed names-changed',
     'client-admin.crt kept valid',
+    'client-kubelet.crt kept valid',
   ]);
   assert.equal(changed.report[1]?.detail, 'lacks 192.168.1.21; no longer needs old.example.com');
   const cert = new X509Certificate(changed.serving.certPem);

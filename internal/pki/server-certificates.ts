@@ -16,6 +16,10 @@ export const SERVING_CERT_FILE = 'serving.crt';
 export const SERVING_KEY_FILE = 'serving.key';
 export const ADMIN_CERT_FILE = 'client-admin.crt';
 export const ADMIN_KEY_FILE = 'client-admin.key';
+export const KUBELET_CLIENT_CERT_FILE = 'client-kubelet.crt';
+export const KUBELET_CLIENT_KEY_FILE = 'client-kubelet.key';
+/** The only identity node agents accept on their API (logs, exec, port-forward). */
+export const KUBELET_CLIENT_USER = 'skiff-apiserver-kubelet-client';
 
 /** The first IP of the default service CIDR 10.43.0.0/16: the `kubernetes` Service. */
 export const DEFAULT_SERVICE_IP = '10.43.0.1';
@@ -44,7 +48,9 @@ export interface ServerCertificates {
   readonly ca: CertificateAuthority;
   readonly serving: CertificatePair;
   readonly admin: CertificatePair;
-  /** One entry per certificate: CA, serving, admin client. */
+  /** The API server's identity towards node agents. */
+  readonly kubeletClient: CertificatePair;
+  /** One entry per certificate: CA, serving, admin client, kubelet client. */
   readonly report: readonly CertificateReport[];
   /** Things an operator must act on, e.g. a CA close to its end. */
   readonly warnings: readonly string[];
@@ -111,11 +117,18 @@ export async function ensureServerCertificates(options: ServerCertificateOptions
     spec: { kind: 'client', commonName: 'system:admin', organizations: ['system:masters'] },
     now,
   });
+  const kubeletClient = await ensureLeafCertificate(ca, {
+    certFile: join(dir, KUBELET_CLIENT_CERT_FILE),
+    keyFile: join(dir, KUBELET_CLIENT_KEY_FILE),
+    spec: { kind: 'client', commonName: KUBELET_CLIENT_USER, organizations: [] },
+    now,
+  });
   return {
     ca,
     serving: serving.pair,
     admin: admin.pair,
-    report: [caReport, serving.report, admin.report],
+    kubeletClient: kubeletClient.pair,
+    report: [caReport, serving.report, admin.report, kubeletClient.report],
     warnings,
   };
 }

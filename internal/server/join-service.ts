@@ -1,7 +1,8 @@
 /**
  * The unauthenticated part of the API port that lets a machine join: `/cacerts` (the CA,
  * which the joining agent checks against the hash in its token) and `/v1-skiff/join`, which
- * trades a valid join token for a node client certificate (`system:node:<name>`).
+ * trades a valid join token for the node's credentials (client certificate
+ * `system:node:<name>` and a serving certificate for its agent API) and its pod subnet.
  * A node password keeps another machine from taking over an existing node's name.
  */
 import { randomBytes, scryptSync } from 'node:crypto';
@@ -11,7 +12,9 @@ import { isPlainObject } from '../apiserver/objects.ts';
 import type { StorageRegistry } from '../apiserver/registry.ts';
 import { ApiError, badRequest, statusObject, toStatus } from '../apiserver/status.ts';
 import { fromSecret, tokenNamespace, tokenSecretName, tokenValid } from '../join/token-store.ts';
-import { issueClientCertificate, type CertificateAuthority } from '../pki/index.ts';
+import type { CertificateAuthority } from '../pki/index.ts';
+import { issueNodeCredentials, MAX_NODE_ADDRESSES, nodeAddressProblem } from './node-credentials.ts';
+import type { PodCidrAllocator } from './pod-cidrs.ts';
 import { sameSecret } from './tokens.ts';
 
 export interface JoinRequest {
@@ -20,18 +23,24 @@ export interface JoinRequest {
   nodeName: string;
   /** Random secret the agent keeps in its data directory. */
   nodePassword: string;
+  /** Host names and IPs the agent API is reached at, for its serving certificate. */
+  addresses: string[];
 }
 
 export interface JoinResponse {
   caPem: string;
   certPem: string;
   keyPem: string;
+  servingCertPem: string;
+  servingKeyPem: string;
+  /** The node's pod subnet, e.g. 10.42.1.0/24. */
+  podCidr: string;
 }
 
 const passwordSecret = (node: string): string => `${node}.node-password.skiff`;
 const unb64 = (value: unknown): string => (typeof value === 'string' ? Buffer.from(value, 'base64').toString('utf8') : '');
 
-export function createJoinService(options: { registry: StorageRegistry; ca: CertificateAuthority; now?: () => number }): Hono {
+export function createJoinService(options: { registry: StorageRegistry; ca: CertificateAuthority; podCidrs: PodCidrAllocator; now?: () => number }): Hono {
   const now = options.now ?? Date.now;
   const secrets = options.registry.get('', 'v1', 'secrets');
   const app = new Hono();
@@ -45,7 +54,7 @@ export function createJoinService(options: { registry: StorageRegistry; ca: Cert
     try {
       body = await c.req.json();
     } catch {
-      throw badRequest('the join request must be JSON: {"token", "nodeName", "nodePassword"}');
+      throw badRequest('the join request must be JSON: {"token", "nodeName", "nodePassword", "addresses"}');
     }
     const request = checkRequest(body);
     const [id = '', secret = ''] = request.token.split('.');
@@ -57,8 +66,16 @@ export function createJoinService(options: { registry: StorageRegistry; ca: Cert
       return c.json(statusObject(401, 'Unauthorized', 'the join token is unknown, wrong or expired: create a new one with \'skiff token create\''), 401);
     }
     await checkNodePassword(options.registry, request);
-    const pair = await issueClientCertificate(options.ca, { commonName: `system:node:${request.nodeName}`, organizations: ['system:nodes'] });
-    const response: JoinResponse = { caPem: options.ca.certPem, certPem: pair.certPem, keyPem: pair.keyPem };
+    const podCidr = await options.podCidrs.allocate(request.nodeName);
+    const issued = await issueNodeCredentials(options.ca, request.nodeName, request.addresses);
+    const response: JoinResponse = {
+      caPem: issued.caPem,
+      certPem: issued.client.certPem,
+      keyPem: issued.client.keyPem,
+      servingCertPem: issued.serving.certPem,
+      servingKeyPem: issued.serving.keyPem,
+      podCidr,
+    };
     return c.json(response);
   });
   return app;
@@ -66,11 +83,18 @@ export function createJoinService(options: { registry: StorageRegistry; ca: Cert
 
 function checkRequest(body: unknown): JoinRequest {
   if (!isPlainObject(body)) throw badRequest('the join request must be a JSON object');
-  const { token, nodeName, nodePassword } = body;
+  const { token, nodeName, nodePassword, addresses = [] } = body;
   if (typeof token !== 'string' || !/^[a-z0-9]{6}\.[a-z0-9]{16}$/.test(token)) throw badRequest('token must be the <id>.<secret> part of a join token');
   if (typeof nodeName !== 'string' || checkSubdomain(nodeName).length > 0) throw badRequest(`nodeName ${JSON.stringify(nodeName)} is not a valid node name (lowercase DNS subdomain)`);
   if (typeof nodePassword !== 'string' || nodePassword.length < 16 || nodePassword.length > 256) throw badRequest('nodePassword must be 16 to 256 characters');
-  return { token, nodeName, nodePassword };
+  if (!Array.isArray(addresses) || addresses.length > MAX_NODE_ADDRESSES || !addresses.every((a) => typeof a === 'string')) {
+    throw badRequest(`addresses must be a list of at most ${MAX_NODE_ADDRESSES} host names and IPs`);
+  }
+  for (const address of addresses) {
+    const problem = nodeAddressProblem(address);
+    if (problem !== undefined) throw badRequest(`addresses: ${problem}`);
+  }
+  return { token, nodeName, nodePassword, addresses };
 }
 
 /**

@@ -59,7 +59,7 @@ describe('server start-up', () => {
     assert.equal(sa.status, 200);
   });
 
-  it('pod streams (exec) need credentials: 401 without, and with them a Status until an agent serves the pod', async (t) => {
+  it('pod streams (exec) need credentials: 401 without, and with them a NotFound Status for a pod that does not exist', async (t) => {
     const dir = tempDir(t);
     const server = await startServer({ ...config(dir), port: 0 }, createLogger('error'));
     t.after(() => server.stop());
@@ -85,6 +85,6 @@ describe('server start-up', () => {
       });
     assert.equal(await upgrade({}), 401);
     const admin = { cert: b64(kubeconfig.users[0].user['client-certificate-data']), key: b64(kubeconfig.users[0].user['client-key-data']) };
-    assert.equal(await upgrade(admin), 503);
+    assert.equal(await upgrade(admin), 404);
   });
 });

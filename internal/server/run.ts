@@ -10,13 +10,16 @@ import type { TLSSocket } from 'node:tls';
 import { getRequestListener, type HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
 import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { createApiServer, type Identity } from '../apiserver/app.ts';
 import { forbiddenPath, unauthorized } from '../apiserver/status.ts';
 import { StorageRegistry } from '../apiserver/registry.ts';
 import { createLifecycle } from '../apiserver/admission/lifecycle.ts';
 import { LeaseRenewals } from '../apiserver/lease-renewals.ts';
 import { MvccStore } from '../datastore/mvcc/store.ts';
-import { ensureServerCertificates, issueClientCertificate, kubeconfigYaml, peerIdentity, tlsCredentials, writeKubeconfig } from '../pki/index.ts';
+import { ensureServerCertificates, kubeconfigYaml, peerIdentity, tlsCredentials, writeKubeconfig } from '../pki/index.ts';
+import { issueNodeCredentials, type NodeCredentials } from './node-credentials.ts';
+import { PodCidrAllocator } from './pod-cidrs.ts';
 import { buildInfo } from '../cli/build-info.ts';
 import type { Logger } from '../util/log.ts';
 import { hostIpv4Addresses, nthAddress, parseIpv4Cidr } from '../util/ip.ts';
@@ -25,7 +28,10 @@ import { GarbageCollector } from '../controllers/garbage-collector.ts';
 import { NamespaceFinalizer } from '../controllers/namespace-finalizer.ts';
 import { loadTokenFile } from './tokens.ts';
 import { createJoinService } from './join-service.ts';
-import { createUpgradeHandler } from '../stream/upgrade.ts';
+import { podStreamRoute } from '../stream/upgrade.ts';
+import { rejectUpgrade } from '../stream/reject.ts';
+import { ApiError } from '../apiserver/status.ts';
+import { NodeProxy } from './node-proxy.ts';
 
 export interface ServerConfig {
   dataDir: string;
@@ -49,8 +55,8 @@ export interface RunningServer {
   port: number;
   registry: StorageRegistry;
   store: MvccStore;
-  /** Issues a node certificate for this machine's own agent and writes its kubeconfig to `path`. */
-  writeNodeKubeconfig(nodeName: string, path: string): Promise<void>;
+  /** Credentials and pod subnet for this machine's own agent (the embedded one). */
+  ownNodeCredentials(nodeName: string, addresses: readonly string[]): Promise<NodeCredentials & { server: string; podCidr: string }>;
   /** Stops serving and closes the datastore; running containers are not touched. */
   stop(): Promise<void>;
 }
@@ -86,6 +92,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     registry: () => registry,
   });
   const registry: StorageRegistry = new StorageRegistry({ store, now: Date.now, lifecycle, leaseRenewals: new LeaseRenewals() });
+  const podCidrs = new PodCidrAllocator(registry, config.clusterCidr);
   const advertise = config.bindAddress === '0.0.0.0' ? '127.0.0.1' : config.bindAddress;
   // Port 0 (tests) is known once listening; the app reads it lazily.
   let port = config.port;
@@ -108,26 +115,32 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     return match?.[1] === undefined ? null : tokens.authenticate(match[1]);
   };
   const authenticate = (c: Context<{ Bindings: HttpBindings }>): Identity | null => identityOf(c.env.incoming);
+  const nodeProxy = new NodeProxy({ registry, caPem: certificates.ca.certPem, client: certificates.kubeletClient });
   const app = createApiServer({
     store,
     registry,
     authenticate,
     serverAddress: () => `${advertise}:${port}`,
     gitVersion: `v1.32.0+skiff-${buildInfo().version}`,
-    publicRoutes: createJoinService({ registry, ca: certificates.ca }),
+    publicRoutes: createJoinService({ registry, ca: certificates.ca, podCidrs }),
+    podLogs: (c, namespace, name) => nodeProxy.logs(c, namespace, name),
   });
 
   const https = createServer({ ...tlsCredentials(certificates.ca.certPem, certificates.serving), requestCert: true, rejectUnauthorized: false });
   https.on('request', getRequestListener(app.fetch));
-  // exec/attach/portforward switch protocols; until a node agent is wired in, each gets a Status (404 or 503).
-  https.on('upgrade', createUpgradeHandler({
+  // exec/attach/portforward switch protocols: checked here, then tunnelled to the pod's node agent.
+  https.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const route = podStreamRoute(req.url ?? '/');
+    if (route === null) return rejectUpgrade(socket, new ApiError(404, 'NotFound', `Cannot upgrade ${req.url ?? ''} as it is not a pod streaming endpoint`));
+    const identity = identityOf(req);
+    if (identity === null) return rejectUpgrade(socket, unauthorized());
     // Streams into pods are for cluster admins only until RBAC is enforced.
-    admit(req) {
-      const identity = identityOf(req);
-      if (identity === null) throw unauthorized();
-      if (!identity.groups.includes('system:masters')) throw forbiddenPath(identity.user, 'create', req.url ?? '', 'only members of system:masters may open streams into pods until RBAC is enforced');
-    },
-  }));
+    if (!identity.groups.includes('system:masters')) {
+      return rejectUpgrade(socket, forbiddenPath(identity.user, 'create', req.url ?? '', 'only members of system:masters may open streams into pods until RBAC is enforced'));
+    }
+    nodeProxy.upgrade(req, socket, head, route.pod, route.subresource);
+  });
   https.keepAliveTimeout = 65_000;
   try {
     port = await listen(https, config.port, config.bindAddress);
@@ -155,9 +168,9 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     port,
     registry,
     store,
-    async writeNodeKubeconfig(nodeName, path) {
-      const pair = await issueClientCertificate(certificates.ca, { commonName: `system:node:${nodeName}`, organizations: ['system:nodes'] });
-      await writeKubeconfig(path, kubeconfigYaml({ server: `https://${advertise}:${port}`, caPem: certificates.ca.certPem, clientCertPem: pair.certPem, clientKeyPem: pair.keyPem, userName: `system:node:${nodeName}` }));
+    async ownNodeCredentials(nodeName, addresses) {
+      const [credentials, podCidr] = await Promise.all([issueNodeCredentials(certificates.ca, nodeName, addresses), podCidrs.allocate(nodeName)]);
+      return { ...credentials, server: url, podCidr };
     },
     async stop() {
       controllers.abort();

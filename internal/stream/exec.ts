@@ -99,13 +99,19 @@ export function serveExecWebSocket(req: IncomingMessage, socket: Duplex, head: B
 
   let session: ExecSession | undefined;
   let finished = false;
+  // Clients send stdin (and a resize) at once; what arrives while the process starts waits here.
+  let early: Buffer[] | undefined = [];
+  const deliver = (data: Buffer) => {
+    const channel = data[0];
+    const payload = data.subarray(1);
+    if (channel === CHANNEL_STDIN) session?.stdin?.write(payload);
+    else if (channel === CHANNEL_CLOSE && payload[0] === CHANNEL_STDIN) session?.stdin?.end();
+    else if (channel === CHANNEL_RESIZE) resize(session, payload);
+  };
   const ws = new WebSocketConnection(req, socket, head, protocol, {
     message: (data) => {
-      const channel = data[0];
-      const payload = data.subarray(1);
-      if (channel === CHANNEL_STDIN) session?.stdin?.write(payload);
-      else if (channel === CHANNEL_CLOSE && payload[0] === CHANNEL_STDIN) session?.stdin?.end();
-      else if (channel === CHANNEL_RESIZE) resize(session, payload);
+      if (early !== undefined) early.push(Buffer.from(data));
+      else deliver(data);
     },
     closed: () => {
       if (finished) return;
@@ -127,6 +133,8 @@ export function serveExecWebSocket(req: IncomingMessage, socket: Duplex, head: B
       session = await open(options);
       // A client that disconnected while the process was starting still needs it released.
       if (finished) return session.close?.();
+      for (const data of early ?? []) deliver(data);
+      early = undefined;
       const drained = [relay(session.stdout, CHANNEL_STDOUT, send)];
       if (session.stderr !== undefined) drained.push(relay(session.stderr, CHANNEL_STDERR, send));
       const { exitCode } = await session.done;

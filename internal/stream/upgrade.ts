@@ -21,11 +21,11 @@ export interface UpgradeBackends {
   /** Runs first; throw (ideally an ApiError) to refuse: unauthenticated, forbidden, pod missing or not running. */
   admit?(req: IncomingMessage, pod: PodTarget, subresource: PodSubresource): Promise<void> | void;
   /** Starts a process in the pod for `exec`. */
-  exec?(pod: PodTarget, options: ExecOptions): Promise<ExecSession> | ExecSession;
+  exec?(pod: PodTarget, options: ExecOptions, req: IncomingMessage): Promise<ExecSession> | ExecSession;
   /** Attaches to the container's main process for `attach` (`options.command` is empty). */
-  attach?(pod: PodTarget, options: ExecOptions): Promise<ExecSession> | ExecSession;
+  attach?(pod: PodTarget, options: ExecOptions, req: IncomingMessage): Promise<ExecSession> | ExecSession;
   /** Opens a connection to `port` in the pod for `portforward`. */
-  portForward?(pod: PodTarget, port: number): Promise<Duplex>;
+  portForward?(pod: PodTarget, port: number, req: IncomingMessage): Promise<Duplex>;
 }
 
 export type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
@@ -64,11 +64,11 @@ export function createUpgradeHandler(backends: UpgradeBackends): UpgradeListener
       if (subresource === 'portforward') {
         const dial = backends.portForward;
         if (dial === undefined) return rejectUpgrade(socket, unavailable());
-        return servePortForward(req, socket, head, (port) => dial(pod, port));
+        return servePortForward(req, socket, head, (port) => dial(pod, port, req));
       }
       const open = subresource === 'exec' ? backends.exec : backends.attach;
       if (open === undefined) return rejectUpgrade(socket, unavailable());
-      serveExecWebSocket(req, socket, head, (options) => open(pod, options), subresource === 'exec');
+      serveExecWebSocket(req, socket, head, (options) => open(pod, options, req), subresource === 'exec');
     })();
   };
 }

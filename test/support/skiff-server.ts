@@ -61,10 +61,16 @@ export async function startSkiffServer(
   t: Cleanup | undefined,
   extraArgs: string[] = [],
   beforeStart?: (dataDir: string) => void,
-  options: { agent?: boolean } = {},
+  options: {
+    agent?: boolean;
+    /** Start in this directory (one a stopped server used) instead of a new one, keeping its data. */
+    dir?: string;
+    /** Listen on this port (e.g. the one a stopped server had) instead of a free one. */
+    port?: number;
+  } = {},
 ): Promise<SkiffServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'skiff-e2e-'));
-  const port = await freePort();
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'skiff-e2e-'));
+  const port = options.port ?? await freePort();
   const kubeconfig = join(dir, 'admin.yaml');
   // An empty config file keeps the machine's /etc/skiff/config.yaml out of the test.
   writeFileSync(join(dir, 'config.yaml'), '');
@@ -75,7 +81,7 @@ export async function startSkiffServer(
   let output = '';
   const child = spawn(
     skiffBinary(),
-    ['server', '--data-dir', join(dir, 'data'), '--write-kubeconfig', kubeconfig, '--https-listen-port', String(port), '--bind-address', '127.0.0.1', ...(options.agent ? [] : ['--disable-agent']), '--config', join(dir, 'config.yaml'), ...extraArgs],
+    ['server', '--data-dir', join(dir, 'data'), '--write-kubeconfig', kubeconfig, '--https-listen-port', String(port), '--bind-address', '127.0.0.1', ...(options.agent ? ['--kubelet-port', '0', ...podNetworkArgs(extraArgs, port)] : ['--disable-agent']), '--config', join(dir, 'config.yaml'), ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: dir, SKIFF_CACHE_DIR: join(dir, 'cache') } },
   );
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -87,6 +93,7 @@ export async function startSkiffServer(
   };
   const close = async (): Promise<void> => {
     await stop();
+    if (options.agent) removePodNetworks(clusterCidrOf(extraArgs, port));
     rmSync(dir, { recursive: true, force: true });
   };
   t?.after(close);
@@ -102,6 +109,37 @@ export async function startSkiffServer(
     return { code: result.status ?? -1, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
   };
   return { dir, kubeconfig, url: `https://127.0.0.1:${port}`, port, process: child, log: () => output, kubectl, stop, close };
+}
+
+/**
+ * Servers with agents run side by side in tests, all on one dockerd: each gets its own pod
+ * network range (from its unique API port) so their Docker networks never overlap.
+ */
+function clusterCidrOf(extraArgs: readonly string[], port: number): string {
+  const given = extraArgs.indexOf('--cluster-cidr');
+  return given >= 0 ? (extraArgs[given + 1] ?? '') : `10.${100 + (port % 150)}.0.0/16`;
+}
+
+function podNetworkArgs(extraArgs: readonly string[], port: number): string[] {
+  return extraArgs.includes('--cluster-cidr') ? [] : ['--cluster-cidr', clusterCidrOf(extraArgs, port)];
+}
+
+/** Removes the pod networks in `clusterCidr` (and anything still attached) that a test's nodes left in Docker. */
+export function removePodNetworks(clusterCidr: string): void {
+  const prefix = clusterCidr.split('.').slice(0, 2).join('.') + '.';
+  const ids = spawnSync('docker', ['network', 'ls', '-q', '--filter', 'label=io.skiff.network'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  if (ids.length === 0) return;
+  const described = spawnSync('docker', ['network', 'inspect', '--format', '{{.Name}} {{range .IPAM.Config}}{{.Subnet}}{{end}}', ...ids], { encoding: 'utf8' }).stdout;
+  for (const line of described.split('\n')) {
+    const [name = '', subnet = ''] = line.split(' ');
+    if (name === '' || !subnet.startsWith(prefix)) continue;
+    const sandboxes = spawnSync('docker', ['ps', '-aq', '--no-trunc', '--filter', `network=${name}`], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+    for (const sandbox of sandboxes) {
+      const members = spawnSync('docker', ['ps', '-aq', '--filter', `label=io.skiff.sandbox=${sandbox}`], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+      spawnSync('docker', ['rm', '-f', ...members, sandbox]);
+    }
+    spawnSync('docker', ['network', 'rm', name]);
+  }
 }
 
 /** Reads the admin client credentials from a kubeconfig (for raw HTTPS calls). */

@@ -12,9 +12,19 @@ export async function runAgentCommand({ settings, args }: Invocation<typeof agen
   const log = createLogger(level === 'error' || level === 'warn' || level === 'debug' ? (level as LogLevel) : 'info');
   const nodeName = settings['node-name'] || hostname();
   const joined = await joinCluster({ token: token || args[0] || '', server: settings.server || undefined, nodeName, dataDir: settings['data-dir'] });
-  log.info('joined the cluster', { server: joined.server, node: nodeName });
+  if (joined.joined) log.info('joined the cluster', { server: joined.server, node: nodeName, podCidr: joined.podCidr });
+  else log.info('joined the cluster earlier: using the stored node credentials', { server: joined.server, node: nodeName, podCidr: joined.podCidr });
   const agent = await startAgent(
-    { kubeconfigPath: joined.kubeconfigPath, nodeName, dataDir: settings['data-dir'], kubeletVersion: `v1.32.0+skiff-${buildInfo().version}`, podCidr: nodeSubnet(nodeName) },
+    {
+      kubeconfigPath: joined.kubeconfigPath,
+      nodeName,
+      dataDir: settings['data-dir'],
+      kubeletVersion: `v1.32.0+skiff-${buildInfo().version}`,
+      podCidr: joined.podCidr,
+      caPem: joined.caPem,
+      serving: joined.serving,
+      kubeletPort: settings['kubelet-port'],
+    },
     log,
   );
   const signal = await new Promise<string>((resolve) => {
@@ -24,14 +34,4 @@ export async function runAgentCommand({ settings, args }: Invocation<typeof agen
   log.info('stopping', { signal });
   await agent.stop();
   return 0;
-}
-
-/**
- * A joined node's pod subnet, 10.42.<1–254>.0/24 from its name, until the server hands out
- * subnets (the server's own node has 10.42.0.0/24).
- */
-function nodeSubnet(nodeName: string): string {
-  let hash = 0;
-  for (const char of nodeName) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  return `10.42.${1 + (hash % 254)}.0/24`;
 }

@@ -4,7 +4,7 @@ import { boolFlag, choiceFlag, defineFlags, stringFlag } from '../flag.ts';
 import { runAgentCommand } from './agent-action.ts';
 import { serverUrl } from '../validate.ts';
 import { UsageError } from '../usage-error.ts';
-import { configFlags, dataDirFlags, logLevelFlags, nodeNameFlags } from './common-flags.ts';
+import { configFlags, dataDirFlags, kubeletPortFlags, logLevelFlags, nodeNameFlags } from './common-flags.ts';
 
 /** Service proxy implementations an agent can program. */
 export const proxyModes = ['iptables', 'ipvs'] as const;
@@ -23,6 +23,7 @@ export const agentFlags = {
   }),
   ...dataDirFlags,
   ...nodeNameFlags,
+  ...kubeletPortFlags,
   ...defineFlags({
     'proxy-mode': choiceFlag(proxyModes, { default: 'iptables', help: 'how Service traffic is routed' }),
     cleanup: boolFlag({

@@ -2,8 +2,8 @@
  * Flags shared by several commands. Each command spreads the ones it takes into its own
  * table, so a key means the same thing in every command and in the config file.
  */
-import { choiceFlag, defineFlags, stringFlag } from '../flag.ts';
-import { nodeName, nonEmpty } from '../validate.ts';
+import { choiceFlag, defineFlags, intFlag, stringFlag } from '../flag.ts';
+import { listenPort, nodeName, nonEmpty } from '../validate.ts';
 
 /** The config file location every config-reading command accepts. */
 export const defaultConfigPath = '/etc/skiff/config.yaml';
@@ -37,6 +37,15 @@ export const nodeNameFlags = defineFlags({
     example: 'pi-01',
     help: 'name of this machine as a Kubernetes Node',
     check: nodeName,
+  }),
+});
+
+/** --kubelet-port: where the node agent serves logs, exec and port-forward to the API server. */
+export const kubeletPortFlags = defineFlags({
+  'kubelet-port': intFlag({
+    default: 10250,
+    help: "HTTPS port of this node's agent API (logs, exec, port-forward); 0 picks a free port",
+    check: listenPort,
   }),
 });
 

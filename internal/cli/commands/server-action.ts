@@ -1,10 +1,10 @@
 /** What `skiff server` does once its flags are read: start the control plane and run until signalled. */
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import { startAgent, type RunningAgent } from '../../agent/run.ts';
+import { saveCredentials } from '../../agent/credentials.ts';
+import { defaultAddresses } from '../../agent/join.ts';
 import { startServer } from '../../server/run.ts';
 import { buildInfo } from '../build-info.ts';
-import { nthAddress, parseIpv4Cidr } from '../../util/ip.ts';
 import { createLogger, type LogLevel } from '../../util/log.ts';
 import type { Invocation } from '../command.ts';
 import type { serverFlags } from './server.ts';
@@ -31,16 +31,19 @@ export async function runServerCommand({ settings }: Invocation<typeof serverFla
   let agent: RunningAgent | undefined;
   if (!settings['disable-agent']) {
     const nodeName = settings['node-name'] || hostname();
-    const kubeconfigPath = join(settings['data-dir'], 'agent', 'kubeconfig');
-    await server.writeNodeKubeconfig(nodeName, kubeconfigPath);
+    const issued = await server.ownNodeCredentials(nodeName, defaultAddresses());
+    const credentials = await saveCredentials(settings['data-dir'], { ...issued, nodeName });
     agent = await startAgent(
       {
-        kubeconfigPath,
+        kubeconfigPath: credentials.kubeconfigPath,
         nodeName,
         dataDir: settings['data-dir'],
         labels: { 'node-role.kubernetes.io/control-plane': 'true', 'node-role.kubernetes.io/master': 'true' },
-        podCidr: firstNodeSubnet(settings['cluster-cidr']),
+        podCidr: credentials.podCidr,
         kubeletVersion: `v1.32.0+skiff-${buildInfo().version}`,
+        caPem: credentials.caPem,
+        serving: credentials.serving,
+        kubeletPort: settings['kubelet-port'],
       },
       log.with({ component: 'agent' }),
     );
@@ -57,11 +60,4 @@ export async function runServerCommand({ settings }: Invocation<typeof serverFla
 function logLevelOf(value: string): LogLevel {
   if (value === 'error' || value === 'warn' || value === 'info' || value === 'debug') return value;
   throw new Error(`unknown log level ${value}`);
-}
-
-/** The server's own node takes the first /24 of the cluster CIDR. */
-function firstNodeSubnet(clusterCidr: string): string {
-  const cidr = parseIpv4Cidr(clusterCidr);
-  if (cidr === null) throw new Error(`Cannot use --cluster-cidr ${clusterCidr}: not an IPv4 CIDR`);
-  return `${nthAddress(cidr, 0)}/24`;
 }

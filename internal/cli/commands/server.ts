@@ -4,7 +4,7 @@ import { boolFlag, defineFlags, durationFlag, intFlag, listFlag, stringFlag } fr
 import { cidr, dnsName, hostOrIp, ipAddress, nonEmpty, nonNegative, port, positive } from '../validate.ts';
 import { notAvailable } from '../not-available.ts';
 import { runServerCommand } from './server-action.ts';
-import { configFlags, dataDirFlags, logLevelFlags, nodeNameFlags } from './common-flags.ts';
+import { configFlags, dataDirFlags, kubeletPortFlags, logLevelFlags, nodeNameFlags } from './common-flags.ts';
 
 /** Flags of `skiff server` (and of `skiff server join`). */
 export const serverFlags = {
@@ -34,6 +34,7 @@ export const serverFlags = {
     'cluster-domain': stringFlag({ default: 'cluster.local', help: 'DNS domain of the cluster', check: dnsName }),
   }),
   ...nodeNameFlags,
+  ...kubeletPortFlags,
   ...defineFlags({
     'disable-agent': boolFlag({ help: 'run only the control plane, no embedded agent on this machine' }),
     'cluster-init': boolFlag({ help: 'start a new HA control plane that other servers can join' }),
