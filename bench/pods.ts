@@ -79,7 +79,7 @@ function startAgentProcess(server: SkiffServer, dir: string): { child: ChildProc
   let output = '';
   const child = spawn(
     skiffBinary(),
-    ['agent', 'join', created.stdout.trim(), '--server', server.url, '--node-name', nodeName, '--data-dir', dir, '--config', join(server.dir, 'config.yaml')],
+    ['agent', 'join', created.stdout.trim(), '--server', server.url, '--node-name', nodeName, '--kubelet-port', '0', '--data-dir', dir, '--config', join(server.dir, 'config.yaml')],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: dir, SKIFF_CACHE_DIR: join(dir, 'cache') } },
   );
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));

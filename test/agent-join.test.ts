@@ -38,8 +38,20 @@ describe('joining a cluster', () => {
     const cert = new X509Certificate(Buffer.from(kubeconfig.users[0].user['client-certificate-data'], 'base64'));
     assert.match(cert.subject, /CN=system:node:pi-01/);
     assert.match(cert.subject, /O=system:nodes/);
-    // The same machine may join again under its name.
-    await joinCluster({ token, server: server.url, nodeName: 'pi-01', dataDir: dir });
+    assert.equal(result.joined, true);
+    assert.match(result.podCidr, /^10\.\d+\.\d+\.0\/24$/);
+    // The agent API's serving certificate comes from the same CA and names the machine's addresses.
+    const serving = new X509Certificate(result.serving.certPem);
+    assert.ok(serving.verify(new X509Certificate(result.caPem).publicKey));
+    assert.match(serving.subjectAltName ?? '', /DNS:pi-01/);
+    assert.match(serving.subjectAltName ?? '', /IP Address:127\.0\.0\.1/);
+    // A restart reuses what the join stored; the same machine may also join again under its name.
+    const again = await joinCluster({ token, server: server.url, nodeName: 'pi-01', dataDir: dir });
+    assert.equal(again.joined, false);
+    rmSync(join(dir, 'agent', 'node.json'));
+    const rejoined = await joinCluster({ token, server: server.url, nodeName: 'pi-01', dataDir: dir });
+    assert.equal(rejoined.joined, true);
+    assert.equal(rejoined.podCidr, result.podCidr, 'a node keeps its pod subnet across joins');
     // The node identity may do what a kubelet does, and no more.
     const asNode = (args: string[], input?: string) => server.kubectl(args, { input, env: { KUBECONFIG: result.kubeconfigPath } });
     assert.equal(asNode(['get', 'pods', '-A']).code, 0);
@@ -49,11 +61,15 @@ describe('joining a cluster', () => {
     assert.match(refused.stderr, /forbidden: User "system:node:pi-01" cannot create resource/);
   });
 
-  it('a token for another CA, a wrong secret and an unknown token are refused with clear messages', async () => {
+  it('a token for another CA, a wrong secret, an unknown and an expired token are refused with messages that say which', async () => {
     const parsed = parseJoinToken(token);
     await assert.rejects(joinCluster({ token: formatJoinToken({ ...parsed, caHash: 'b'.repeat(64) }), server: server.url, nodeName: 'x1', dataDir: machine() }), /is not the one the token names/);
-    await assert.rejects(joinCluster({ token: formatJoinToken({ ...parsed, secret: 'aaaaaaaaaaaaaaaa' }), server: server.url, nodeName: 'x2', dataDir: machine() }), /401: the join token is unknown, wrong or expired/);
-    await assert.rejects(joinCluster({ token: formatJoinToken({ ...parsed, id: 'zzzzzz' }), server: server.url, nodeName: 'x3', dataDir: machine() }), /401/);
+    await assert.rejects(joinCluster({ token: formatJoinToken({ ...parsed, secret: 'aaaaaaaaaaaaaaaa' }), server: server.url, nodeName: 'x2', dataDir: machine() }), new RegExp(`401: the secret of join token ${parsed.id} is wrong`));
+    await assert.rejects(joinCluster({ token: formatJoinToken({ ...parsed, id: 'zzzzzz' }), server: server.url, nodeName: 'x3', dataDir: machine() }), /401: the join token zzzzzz is not known to this cluster/);
+    const shortLived = spawnSync(skiffBinary(), ['token', 'create', '--ttl', '1s', '--data-dir', join(server.dir, 'data')], { encoding: 'utf8' });
+    assert.equal(shortLived.status, 0, shortLived.stderr);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await assert.rejects(joinCluster({ token: shortLived.stdout.trim(), server: server.url, nodeName: 'x4', dataDir: machine() }), /401: the join token \w+ expired at \d{4}-/);
   });
 
   it('another machine cannot take an existing node name until that node is deleted', async () => {

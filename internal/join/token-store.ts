@@ -64,9 +64,18 @@ export function tokenSecretName(id: string): string {
   return `bootstrap-token-${id}`;
 }
 
-/** Whether `stored` (the Secret of the token's id, if any) holds `token`, unexpired at `now`. */
-export function tokenValid(stored: StoredToken | undefined, token: Pick<JoinToken, 'id' | 'secret'>, now: number): boolean {
-  return stored !== undefined && stored.id === token.id && sameSecret(stored.secret, token.secret) && (stored.expires === undefined || stored.expires > now);
+/** Why `stored` (the Secret of the token's id, if any) does not admit `token` at `now`; undefined when it does. */
+export function tokenProblem(stored: StoredToken | undefined, token: Pick<JoinToken, 'id' | 'secret'>, now: number): string | undefined {
+  if (stored === undefined || stored.id !== token.id) {
+    return `the join token ${token.id} is not known to this cluster (deleted, or created for another cluster): create one with 'skiff token create'`;
+  }
+  if (!sameSecret(stored.secret, token.secret)) {
+    return `the secret of join token ${token.id} is wrong: copy the whole token as 'skiff token create' printed it`;
+  }
+  if (stored.expires !== undefined && stored.expires <= now) {
+    return `the join token ${token.id} expired at ${new Date(stored.expires).toISOString()}: create a new one with 'skiff token create'`;
+  }
+  return undefined;
 }
 
 /** The token a bootstrap-token Secret holds; undefined for any other Secret. */

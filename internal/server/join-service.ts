@@ -11,7 +11,7 @@ import { checkSubdomain } from '../api/meta.ts';
 import { isPlainObject } from '../apiserver/objects.ts';
 import type { StorageRegistry } from '../apiserver/registry.ts';
 import { ApiError, badRequest, statusObject, toStatus } from '../apiserver/status.ts';
-import { fromSecret, tokenNamespace, tokenSecretName, tokenValid } from '../join/token-store.ts';
+import { fromSecret, tokenNamespace, tokenProblem, tokenSecretName } from '../join/token-store.ts';
 import type { CertificateAuthority } from '../pki/index.ts';
 import { issueNodeCredentials, MAX_NODE_ADDRESSES, nodeAddressProblem } from './node-credentials.ts';
 import type { PodCidrAllocator } from './pod-cidrs.ts';
@@ -62,9 +62,8 @@ export function createJoinService(options: { registry: StorageRegistry; ca: Cert
       if (error instanceof ApiError && error.code === 404) return undefined;
       throw error;
     });
-    if (!tokenValid(stored, { id, secret }, now())) {
-      return c.json(statusObject(401, 'Unauthorized', 'the join token is unknown, wrong or expired: create a new one with \'skiff token create\''), 401);
-    }
+    const problem = tokenProblem(stored, { id, secret }, now());
+    if (problem !== undefined) return c.json(statusObject(401, 'Unauthorized', problem), 401);
     await checkNodePassword(options.registry, request);
     const podCidr = await options.podCidrs.allocate(request.nodeName);
     const issued = await issueNodeCredentials(options.ca, request.nodeName, request.addresses);
