@@ -195,8 +195,12 @@ async function bindPod(storage: ResourceStorage, namespace: string | null, name:
   return { name, kind: 'pods' };
 }
 
-/** Namespace lifecycle: content goes only into namespaces that exist and are not terminating. */
+/**
+ * Namespace lifecycle: content goes only into namespaces that exist and are not
+ * terminating. An active namespace is known from memory; any other answer is read.
+ */
 async function requireNamespace(hc: HandlerContext, namespace: string): Promise<void> {
+  if (hc.registry.namespaces.isActive(namespace)) return;
   const namespaces = hc.registry.get('', 'v1', 'namespaces');
   let object: KubeObject;
   try {

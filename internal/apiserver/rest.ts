@@ -55,6 +55,9 @@ export interface WriteOptions {
   operation?: WriteOperation;
 }
 
+/** Told of a committed write: the key, the object as stored (null when removed), the revision after it. */
+export type CommitListener = (key: string, object: KubeObject | null, revision: number) => void;
+
 /** Attempts of a read-modify-write whose caller did not pin a resourceVersion. */
 const maxAttempts = 8;
 
@@ -65,6 +68,7 @@ export class ResourceStorage {
   readonly #lifecycle: ObjectLifecycle;
   /** Versions of one kind share a watch prefix, so decoded events are cached per storage. */
   readonly #converted = new WeakMap<WatchEvent, { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KubeObject }>();
+  readonly #committed: CommitListener[] = [];
 
   constructor(type: ResourceType, ctx: RestContext) {
     this.type = type;
@@ -154,6 +158,7 @@ export class ResourceStorage {
       });
       if (response.succeeded) {
         meta.resourceVersion = String(response.revision);
+        this.#tellCommitted(key, object, response.revision);
         await this.#lifecycle.created(object, this.type);
         return object;
       }
@@ -377,7 +382,21 @@ export class ResourceStorage {
       return null;
     }
     if (!remove) object.metadata.resourceVersion = String(response.revision);
+    this.#tellCommitted(key, remove ? null : object, response.revision);
     return object;
+  }
+
+  /**
+   * Calls `listener` after every write of this resource made through this storage, as
+   * soon as it is committed and before the writer continues: the object as stored
+   * (null once removed) and the store's revision after the write.
+   */
+  onCommitted(listener: CommitListener): void {
+    this.#committed.push(listener);
+  }
+
+  #tellCommitted(key: string, object: KubeObject | null, revision: number): void {
+    for (const listener of this.#committed) listener(key, object, revision);
   }
 
   #allocationConflict(name: string): ApiError {
