@@ -35,6 +35,12 @@ spec:
     image: ${image}
     imagePullPolicy: Never
     command: ["sh", "-c", "echo attempt $(cat /proc/sys/kernel/random/uuid); sleep 1; exit 2"]
+  - name: talk
+    image: ${image}
+    imagePullPolicy: Never
+    stdin: true
+    stdinOnce: true
+    command: ["sh", "-c", "while read line; do echo heard:$line; done; echo stdin closed"]
 ---
 apiVersion: v1
 kind: Pod
@@ -139,6 +145,17 @@ spec:
     });
     assert.match(result.stdout, /\/dev\/pts\/\d+/);
     assert.match(result.stdout, /command terminated with exit code 6/);
+  });
+
+  it('attach -i talks to the main process of a container started with stdin', async () => {
+    await eventually('the talk container to run', () => {
+      const pod = JSON.parse(server.kubectl(['get', 'pod', 'streams', '-o', 'json']).stdout);
+      return pod.status.containerStatuses.find((c: { name: string }) => c.name === 'talk')?.state?.running !== undefined;
+    }, 30_000);
+    const result = server.kubectl(['attach', '-i', 'streams', '-c', 'talk'], { input: 'one\ntwo\n' });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /heard:one\nheard:two\n/);
+    assert.match(result.stdout, /stdin closed/);
   });
 
   it('exec into a container that is not there, or a pod that is not there, is refused', () => {

@@ -17,7 +17,7 @@ import { parsePodLogOptions } from '../../stream/pod-log-options.ts';
 import { createUpgradeHandler, type PodTarget } from '../../stream/upgrade.ts';
 import type { Logger } from '../../util/log.ts';
 import { podNameLabel, podNamespaceLabel, podUidLabel } from '../runtime/labels.ts';
-import type { ContainerRuntime } from '../runtime/types.ts';
+import type { ContainerRuntime, ExecSession as RuntimeSession } from '../runtime/types.ts';
 import { logContainer, runningContainer, type ContainerQuery } from './containers.ts';
 
 /** Header the API server sets to the pod's uid, so a recreated pod of the same name is not confused with the old one. */
@@ -101,6 +101,13 @@ export async function startAgentApi(options: AgentApiOptions): Promise<AgentApi>
       const container = await runningContainer(runtime, scope, queryOf(req, pod, execOptions.container));
       return execSession(runtime, container.id, execOptions);
     },
+    async attach(pod, attachOptions, req) {
+      const container = await runningContainer(runtime, scope, queryOf(req, pod, attachOptions.container));
+      if (runtime.attach === undefined) throw new ApiError(501, 'NotImplemented', 'this container runtime cannot attach to containers');
+      const abort = new AbortController();
+      const session = await runtime.attach(container.id, { stdin: attachOptions.stdin, signal: abort.signal });
+      return adaptSession(session, attachOptions.tty, abort);
+    },
     async portForward(pod, port, req) {
       return dialPod(runtime, { ...scope, [podNamespaceLabel]: pod.namespace, [podNameLabel]: pod.name, ...(podUid(req) ? { [podUidLabel]: podUid(req) ?? '' } : {}) }, port);
     },
@@ -126,10 +133,15 @@ export async function startAgentApi(options: AgentApiOptions): Promise<AgentApi>
 async function execSession(runtime: ContainerRuntime, containerId: string, options: StreamExecOptions): Promise<StreamExecSession> {
   const abort = new AbortController();
   const session = await runtime.exec(containerId, { cmd: options.command, tty: options.tty, stdin: options.stdin, signal: abort.signal });
+  return adaptSession(session, options.tty, abort);
+}
+
+function adaptSession(session: RuntimeSession, tty: boolean, abort: AbortController): StreamExecSession {
   return {
     stdin: session.stdin,
     stdout: session.stdout,
-    stderr: options.tty ? undefined : session.stderr,
+    stderr: tty ? undefined : session.stderr,
+    // A resize racing the process's exit is harmless.
     resize: (cols, rows) => void session.resize(cols, rows).catch(() => undefined),
     done: session.exitCode().then((exitCode) => ({ exitCode })),
     close: () => abort.abort(),

@@ -2,7 +2,7 @@
 import { PassThrough, Writable, type Duplex, type Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import { RuntimeError, fromEngine } from './errors.ts';
-import type { ExecOptions, ExecSession, LogOptions } from './types.ts';
+import type { AttachOptions, ExecOptions, ExecSession, LogOptions } from './types.ts';
 
 /** Starts `options.cmd` in a running container with hijacked stdin/stdout/stderr. */
 export async function startExec(docker: Docker, containerId: string, options: ExecOptions): Promise<ExecSession> {
@@ -52,6 +52,53 @@ export async function startExec(docker: Docker, containerId: string, options: Ex
       }
     },
     exitCode: () => (exit ??= ended.then(() => waitExit(exec))),
+  };
+}
+
+/** Attaches to the main process of a running container, as `docker attach` does. */
+export async function attachContainer(docker: Docker, containerId: string, options: AttachOptions): Promise<ExecSession> {
+  const container = docker.getContainer(containerId);
+  let tty: boolean;
+  let socket: Duplex;
+  try {
+    const { Config } = await container.inspect();
+    tty = Config.Tty;
+    socket = await container.attach({ stream: true, stdin: options.stdin ?? false, stdout: true, stderr: true, hijack: true, abortSignal: options.signal });
+  } catch (error) {
+    throw fromEngine(error, `attach to container ${containerId}`);
+  }
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  pipeAttach(docker, socket, tty, stdout, stderr);
+  options.signal?.addEventListener('abort', () => socket.destroy(), { once: true });
+  const stdin = options.stdin
+    ? new Writable({
+        write: (chunk: Buffer, _encoding, callback) => socket.write(chunk, (error) => callback(error ?? null)),
+        final: (callback) => {
+          socket.end();
+          callback();
+        },
+      })
+    : undefined;
+  let exit: Promise<number> | undefined;
+  return {
+    stdin,
+    stdout,
+    stderr,
+    resize: async (cols, rows) => {
+      try {
+        await container.resize({ w: cols, h: rows });
+      } catch (error) {
+        throw fromEngine(error, `resize container ${containerId} to ${cols}x${rows}`);
+      }
+    },
+    exitCode: () =>
+      (exit ??= container.wait({ abortSignal: options.signal }).then(
+        (result) => result.StatusCode,
+        (error: unknown) => {
+          throw fromEngine(error, `wait for container ${containerId}`);
+        },
+      )),
   };
 }
 

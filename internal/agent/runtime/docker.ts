@@ -4,11 +4,11 @@ import Docker from 'dockerode';
 import { containerCreateOptions, sandboxCreateOptions, toContainerStatus, toSandboxStatus } from './docker-convert.ts';
 import { imagePresent, listImages, loadImageTar, pullImage } from './docker-images.ts';
 import { ensureNetwork, removeNetwork } from './docker-network.ts';
-import { containerLogs, startExec } from './docker-streams.ts';
+import { attachContainer, containerLogs, startExec } from './docker-streams.ts';
 import { RuntimeError, fromEngine } from './errors.ts';
 import { labelFilters, sandboxLabel, typeLabel } from './labels.ts';
 import type {
-  ContainerRuntime, ContainerSpec, ContainerStatus, ExecOptions, ExecSession, ImageInfo, ListFilter, LogOptions,
+  AttachOptions, ContainerRuntime, ContainerSpec, ContainerStatus, ExecOptions, ExecSession, ImageInfo, ListFilter, LogOptions,
   NetworkConfig, RegistryAuth, SandboxConfig, SandboxStatus,
 } from './types.ts';
 
@@ -120,6 +120,10 @@ export class DockerRuntime implements ContainerRuntime {
 
   exec(containerId: string, options: ExecOptions): Promise<ExecSession> {
     return startExec(this.#docker, containerId, options);
+  }
+
+  attach(containerId: string, options: AttachOptions): Promise<ExecSession> {
+    return attachContainer(this.#docker, containerId, options);
   }
 
   logs(containerId: string, options: LogOptions = {}): Promise<Readable> {

@@ -88,6 +88,9 @@ declare module 'dockerode' {
       kill(opts?: { signal?: string } & Signalled): Promise<unknown>;
       remove(opts?: { force?: boolean; v?: boolean } & Signalled): Promise<unknown>;
       exec(opts: Record<string, unknown>): Promise<Exec>;
+      attach(opts: { stream: true; stdin: boolean; stdout: boolean; stderr: boolean; hijack: boolean } & Signalled): Promise<Duplex>;
+      wait(opts?: Signalled): Promise<{ StatusCode: number }>;
+      resize(opts: { h: number; w: number }): Promise<unknown>;
       logs(opts: Record<string, unknown> & { follow: true }): Promise<Readable>;
       logs(opts: Record<string, unknown> & { follow?: false }): Promise<Buffer>;
     }

@@ -128,6 +128,11 @@ export interface ExecOptions {
   signal?: AbortSignal;
 }
 
+export interface AttachOptions {
+  stdin?: boolean;
+  signal?: AbortSignal;
+}
+
 /** A running exec: streams end when the process exits; stderr stays empty with a tty. */
 export interface ExecSession {
   /** Present when started with stdin; ending it closes the process's stdin (with a tty: the session). */
@@ -196,6 +201,11 @@ export interface ContainerRuntime {
 
   /** Runs a command in a running container with attached streams. */
   exec(containerId: string, options: ExecOptions): Promise<ExecSession>;
+  /**
+   * Attaches to a running container's main process (its stdin only when the container was
+   * created with stdin open); the exit code is the container's once it stops.
+   */
+  attach?(containerId: string, options: AttachOptions): Promise<ExecSession>;
   /** Plain text of stdout and stderr interleaved; ends at the end of the log unless following. */
   logs(containerId: string, options?: LogOptions): Promise<Readable>;
 
