@@ -186,6 +186,21 @@ spec:
     }
   });
 
+  it('nodes/proxy/stats/summary reports the node and its running pods with CPU and memory use', () => {
+    const raw = server.kubectl(['get', '--raw', `/api/v1/nodes/${NODE}/proxy/stats/summary`]);
+    assert.equal(raw.code, 0, raw.stderr);
+    const summary = JSON.parse(raw.stdout);
+    assert.equal(summary.node.nodeName, NODE);
+    assert.ok(summary.node.memory.workingSetBytes > 0 && summary.node.fs.capacityBytes > 0 && summary.node.cpu.usageCoreNanoSeconds > 0);
+    const pod = summary.pods.find((p: { podRef: { name: string } }) => p.podRef.name === 'streams');
+    assert.equal(pod?.podRef.namespace, 'default');
+    const web = pod.containers.find((c: { name: string }) => c.name === 'web');
+    assert.ok(web.memory.workingSetBytes > 0, JSON.stringify(web));
+    assert.ok(web.cpu.usageCoreNanoSeconds > 0, JSON.stringify(web));
+    const unknown = server.kubectl(['get', '--raw', '/api/v1/nodes/no-such-node/proxy/stats/summary']);
+    assert.match(unknown.stderr, /nodes "no-such-node" not found/);
+  });
+
   it("the node agent's API refuses callers other than the API server", async () => {
     const node = JSON.parse(server.kubectl(['get', 'node', NODE, '-o', 'json']).stdout);
     const port = node.status.daemonEndpoints.kubeletEndpoint.Port;

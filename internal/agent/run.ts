@@ -62,6 +62,8 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
     caPem: config.caPem,
     serving: config.serving,
     port: config.kubeletPort,
+    nodeName: config.nodeName,
+    dataDir: config.dataDir,
     log,
   });
   log.info('agent API serving', { port: agentApi.port });

@@ -76,7 +76,7 @@ export const resourceTypes: readonly ResourceType[] = [
     { kind: 'Endpoints', plural: 'endpoints', short: ['ep'] },
     { kind: 'ConfigMap', short: ['cm'] },
     { kind: 'Secret' },
-    { kind: 'Node', cluster: true, short: ['no'], sub: [status] },
+    { kind: 'Node', cluster: true, short: ['no'], sub: [status, { name: 'proxy', kind: 'NodeProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] }] },
     { kind: 'Event', short: ['ev'] },
     { kind: 'ServiceAccount', short: ['sa'] },
     { kind: 'PersistentVolume', cluster: true, short: ['pv'], sub: [status] },

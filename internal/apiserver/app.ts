@@ -43,6 +43,8 @@ export interface ApiServerOptions {
   publicRoutes?: Hono;
   /** Serves GET pods/{name}/log (from the pod's node); without it the subresource answers 503. */
   podLogs?: (c: Context, namespace: string, name: string) => Promise<Response>;
+  /** Serves nodes/{name}/proxy/{path} from that node's agent; without it the subresource answers 503. */
+  nodeProxy?: (c: Context, node: string, path: string) => Promise<Response>;
 }
 
 const healthPaths = new Set(['/healthz', '/livez', '/readyz', '/version']);
@@ -157,6 +159,12 @@ export function createApiServer(options: ApiServerOptions): Hono {
       if (c.req.method !== 'GET') throw methodNotAllowed(`${c.req.method} is not supported on pods/log`);
       if (options.podLogs === undefined) throw new ApiError(503, 'ServiceUnavailable', `Cannot read the logs of pod ${namespace}/${name} as no node agent serves them`);
       return options.podLogs(c, namespace, name);
+    }
+    // nodes/{name}/proxy/{path...} reaches the node agent's own API (stats/summary).
+    if (rest.length >= 3 && rest[0] === 'nodes' && rest[2] === 'proxy') {
+      const node = rest[1] ?? '';
+      if (options.nodeProxy === undefined) throw new ApiError(503, 'ServiceUnavailable', `Cannot proxy to node ${node} as no node agent is reachable`);
+      return options.nodeProxy(c, node, rest.slice(3).map(encodeURIComponent).join('/'));
     }
     return handle(c, '', 'v1', rest);
   });

@@ -61,6 +61,19 @@ export class NodeProxy {
     return new Response(body, { status: upstream.statusCode ?? 502, headers });
   }
 
+  /** GET nodes/{name}/proxy/{path}: the node agent's answer for `path` (e.g. stats/summary). */
+  async node(c: Context, nodeName: string, path: string): Promise<Response> {
+    if (c.req.method !== 'GET') throw new ApiError(405, 'MethodNotAllowed', `${c.req.method} is not supported through nodes/proxy; the node agent answers GET`);
+    const node = await this.#options.registry.get('', 'v1', 'nodes').get(null, nodeName);
+    const target: Target = { ...nodeEndpoint(node), podUid: '', container: '' };
+    const query = new URL(c.req.url).search;
+    const abort = new AbortController();
+    c.req.raw.signal.addEventListener('abort', () => abort.abort(), { once: true });
+    const upstream = await this.#get(target, `/${path}${query}`, abort.signal);
+    const headers = { 'content-type': String(upstream.headers['content-type'] ?? 'application/octet-stream'), 'cache-control': 'no-cache, private' };
+    return new Response(Readable.toWeb(upstream) as ReadableStream<Uint8Array>, { status: upstream.statusCode ?? 502, headers });
+  }
+
   /**
    * Tunnels an exec/attach/portforward upgrade to the pod's node; refusals (pod not found,
    * not running, node unreachable) are answered with a Status instead.
@@ -140,7 +153,8 @@ export class NodeProxy {
   #get(target: Target, path: string, signal: AbortSignal): Promise<IncomingMessage> {
     const timeout = this.#options.connectTimeoutMs ?? 10_000;
     return new Promise((resolve, reject) => {
-      const req = httpsRequest({ ...this.#tls(target), method: 'GET', path, headers: { [POD_UID_HEADER]: target.podUid }, signal }, (res) => {
+      const headers = target.podUid === '' ? {} : { [POD_UID_HEADER]: target.podUid };
+      const req = httpsRequest({ ...this.#tls(target), method: 'GET', path, headers, signal }, (res) => {
         req.setTimeout(0);
         resolve(res);
       });

@@ -124,6 +124,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     gitVersion: `v1.32.0+skiff-${buildInfo().version}`,
     publicRoutes: createJoinService({ registry, ca: certificates.ca, podCidrs }),
     podLogs: (c, namespace, name) => nodeProxy.logs(c, namespace, name),
+    nodeProxy: (c, node, path) => nodeProxy.node(c, node, path),
   });
 
   const https = createServer({ ...tlsCredentials(certificates.ca.certPem, certificates.serving), requestCert: true, rejectUnauthorized: false });

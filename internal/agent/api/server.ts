@@ -1,6 +1,6 @@
 /**
  * The node agent's API on the kubelet port (HTTPS, default 10250): container logs, exec,
- * attach and port-forward, reached only by the API server, which proxies `kubectl logs`,
+ * attach, port-forward and `/stats/summary`, reached only by the API server, which proxies `kubectl logs`,
  * `exec` and `port-forward` here. Paths are those of the pod subresources on the API
  * server, so a proxied request keeps its path and query. Clients must present a
  * certificate from the cluster CA naming the API server's kubelet-client identity.
@@ -19,6 +19,7 @@ import type { Logger } from '../../util/log.ts';
 import { podNameLabel, podNamespaceLabel, podUidLabel } from '../runtime/labels.ts';
 import type { ContainerRuntime, ExecSession as RuntimeSession } from '../runtime/types.ts';
 import { logContainer, runningContainer, type ContainerQuery } from './containers.ts';
+import { statsSummary } from './stats.ts';
 
 /** Header the API server sets to the pod's uid, so a recreated pod of the same name is not confused with the old one. */
 export const POD_UID_HEADER = 'x-skiff-pod-uid';
@@ -33,6 +34,9 @@ export interface AgentApiOptions {
   port: number;
   /** Default all interfaces. */
   host?: string;
+  nodeName: string;
+  /** The filesystem whose use `/stats/summary` reports. */
+  dataDir: string;
   log: Logger;
 }
 
@@ -69,6 +73,10 @@ export async function startAgentApi(options: AgentApiOptions): Promise<AgentApi>
       const url = new URL(req.url ?? '/', 'https://localhost');
       if (url.pathname === '/healthz' && req.method === 'GET') return void res.end('ok');
       checkCaller(req);
+      if (url.pathname === '/stats/summary' && req.method === 'GET') {
+        const summary = await statsSummary(runtime, scope, options.nodeName, options.dataDir);
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(summary));
+      }
       const match = LOG_PATH.exec(url.pathname);
       if (match === null || req.method !== 'GET') throw notFound('', '', url.pathname);
       const pod = { namespace: decodeURIComponent(match[1] ?? ''), name: decodeURIComponent(match[2] ?? '') };

@@ -8,7 +8,7 @@ import { attachContainer, containerLogs, startExec } from './docker-streams.ts';
 import { RuntimeError, fromEngine } from './errors.ts';
 import { labelFilters, sandboxLabel, typeLabel } from './labels.ts';
 import type {
-  AttachOptions, ContainerRuntime, ContainerSpec, ContainerStatus, ExecOptions, ExecSession, ImageInfo, ListFilter, LogOptions,
+  AttachOptions, ContainerRuntime, ContainerUsage, ContainerSpec, ContainerStatus, ExecOptions, ExecSession, ImageInfo, ListFilter, LogOptions,
   NetworkConfig, RegistryAuth, SandboxConfig, SandboxStatus,
 } from './types.ts';
 
@@ -120,6 +120,26 @@ export class DockerRuntime implements ContainerRuntime {
 
   exec(containerId: string, options: ExecOptions): Promise<ExecSession> {
     return startExec(this.#docker, containerId, options);
+  }
+
+  async containerUsage(containerId: string): Promise<ContainerUsage> {
+    let stats: Docker.ContainerStats;
+    try {
+      // One sample without waiting for a second one to compute a rate.
+      stats = await this.#docker.getContainer(containerId).stats({ stream: false, 'one-shot': true });
+    } catch (error) {
+      throw fromEngine(error, `read the resource use of container ${containerId}`);
+    }
+    const usage = stats.memory_stats?.usage ?? 0;
+    // cgroup v2 reports inactive_file, v1 total_inactive_file.
+    const inactive = stats.memory_stats?.stats?.inactive_file ?? stats.memory_stats?.stats?.total_inactive_file ?? 0;
+    const read = new Date(stats.read);
+    return {
+      time: Number.isNaN(read.getTime()) || read.getTime() <= 0 ? new Date() : read,
+      cpuUsageNanoSeconds: stats.cpu_stats?.cpu_usage?.total_usage ?? 0,
+      memoryUsageBytes: usage,
+      memoryWorkingSetBytes: Math.max(0, usage - inactive),
+    };
   }
 
   attach(containerId: string, options: AttachOptions): Promise<ExecSession> {

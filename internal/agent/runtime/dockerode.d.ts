@@ -61,6 +61,11 @@ declare module 'dockerode' {
         Networks: Record<string, { IPAddress: string; NetworkID: string }> | null;
       };
     }
+    interface ContainerStats {
+      read: string;
+      cpu_stats?: { cpu_usage?: { total_usage?: number } };
+      memory_stats?: { usage?: number; stats?: Record<string, number> };
+    }
     interface ExecInspect {
       Running: boolean;
       ExitCode: number | null;
@@ -90,6 +95,7 @@ declare module 'dockerode' {
       exec(opts: Record<string, unknown>): Promise<Exec>;
       attach(opts: { stream: true; stdin: boolean; stdout: boolean; stderr: boolean; hijack: boolean } & Signalled): Promise<Duplex>;
       wait(opts?: Signalled): Promise<{ StatusCode: number }>;
+      stats(opts: { stream: false; 'one-shot'?: boolean } & Signalled): Promise<ContainerStats>;
       resize(opts: { h: number; w: number }): Promise<unknown>;
       logs(opts: Record<string, unknown> & { follow: true }): Promise<Readable>;
       logs(opts: Record<string, unknown> & { follow?: false }): Promise<Buffer>;

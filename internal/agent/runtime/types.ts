@@ -128,6 +128,16 @@ export interface ExecOptions {
   signal?: AbortSignal;
 }
 
+/** Resource use of one container, as cAdvisor reports it to the kubelet's summary. */
+export interface ContainerUsage {
+  time: Date;
+  /** CPU time used since the container started, in nanoseconds. */
+  cpuUsageNanoSeconds: number;
+  memoryUsageBytes: number;
+  /** Usage minus inactive file cache: what the OOM killer and evictions look at. */
+  memoryWorkingSetBytes: number;
+}
+
 export interface AttachOptions {
   stdin?: boolean;
   signal?: AbortSignal;
@@ -206,6 +216,8 @@ export interface ContainerRuntime {
    * created with stdin open); the exit code is the container's once it stops.
    */
   attach?(containerId: string, options: AttachOptions): Promise<ExecSession>;
+  /** Current resource use of a running container. */
+  containerUsage?(containerId: string): Promise<ContainerUsage>;
   /** Plain text of stdout and stderr interleaved; ends at the end of the log unless following. */
   logs(containerId: string, options?: LogOptions): Promise<Readable>;
 
