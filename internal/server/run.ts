@@ -32,6 +32,9 @@ import { podStreamRoute } from '../stream/upgrade.ts';
 import { rejectUpgrade } from '../stream/reject.ts';
 import { ApiError } from '../apiserver/status.ts';
 import { NodeProxy } from './node-proxy.ts';
+import { loopbackClient } from './loopback.ts';
+import { controlPlaneComponents } from './components.ts';
+import { realClock, sleep, type ApiClient } from '../client/index.ts';
 
 export interface ServerConfig {
   dataDir: string;
@@ -162,6 +165,23 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   runController('garbage collector', (signal) => new GarbageCollector(registry, store, log).run(signal));
   runController('namespace finalizer', (signal) => new NamespaceFinalizer(registry, store, log).run(signal));
   const url = `https://${advertise}:${port}`;
+  const loopbacks: ApiClient[] = [];
+  for (const component of controlPlaneComponents) {
+    const api = await loopbackClient({ ca: certificates.ca, url, version: `v1.32.0+skiff-${buildInfo().version}` }, component.identity);
+    loopbacks.push(api);
+    const componentLog = log.with({ component: component.name });
+    runController(component.name, async (signal) => {
+      while (!signal.aborted) {
+        try {
+          await component.run({ api, registry, log: componentLog, nodeName: config.nodeName || osHostname(), signal });
+        } catch (error) {
+          if (signal.aborted) return;
+          componentLog.error('stopped with an error; restarting in 5 s', { error });
+        }
+        await sleep(realClock, 5_000, signal);
+      }
+    });
+  }
   log.info('API server ready', { url, kubeconfig: config.kubeconfigPath, startupMs: Math.round(performance.now() - started), tokens: tokens.size });
 
   return {
@@ -175,6 +195,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     },
     async stop() {
       controllers.abort();
+      for (const api of loopbacks) api.close();
       await new Promise<void>((resolve) => {
         https.close(() => resolve());
         https.closeAllConnections();
