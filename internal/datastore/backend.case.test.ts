@@ -229,6 +229,42 @@ export function runBackendCases(name: string, factory: BackendFactory): void {
       assert.equal((await store.range({ prefix: '/' })).count, 0);
     });
 
+    it('each op of a txn on one key sees the writes of the ops before it', async (t) => {
+      const store = await open(t);
+      const r = await store.create('/k', text('a'));
+      const response = await store.txn({
+        compare: [
+          { key: '/k', target: 'mod', result: '=', value: r },
+          { key: '/k', target: 'version', result: '=', value: 1 },
+        ],
+        success: [
+          { type: 'put', key: '/k', value: text('b') },
+          { type: 'get', key: '/k' },
+          { type: 'put', key: '/k', value: text('c') },
+          { type: 'delete', key: '/k' },
+          { type: 'get', key: '/k' },
+          { type: 'put', key: '/k', value: text('d') },
+        ],
+        failure: [],
+      });
+      assert.equal(response.succeeded, true);
+      const seen = response.results.map((res) => {
+        if (res.type === 'put') return `put@${res.revision} prev=${res.prevKv ? `${str(res.prevKv.value)}@${res.prevKv.modRevision} v${res.prevKv.version}` : '-'}`;
+        if (res.type === 'get') return `get ${res.kv ? `${str(res.kv.value)}@${res.kv.modRevision} v${res.kv.version}` : '-'}`;
+        return `delete ${res.deleted.map((kv) => `${str(kv.value)}@${kv.modRevision} v${kv.version}`).join(',')}`;
+      });
+      assert.deepEqual(seen, [
+        `put@${r + 1} prev=a@${r} v1`,
+        `get b@${r + 1} v2`,
+        `put@${r + 2} prev=b@${r + 1} v2`,
+        `delete c@${r + 2} v3`,
+        'get -',
+        `put@${r + 4} prev=-`,
+      ]);
+      const { kv } = await store.get('/k');
+      assert.deepEqual([str(kv?.value), kv?.createRevision, kv?.version], ['d', r + 4, 1]);
+    });
+
     it('a txn that fails part-way writes nothing', async (t) => {
       const store = await open(t);
       await store.create('/a', text('1'));

@@ -14,7 +14,8 @@ import { kvColumns, toKeyValue, type KvRow } from './rows.ts';
 
 export class Applier {
   readonly #db: SqliteDatabase;
-  readonly #latest: Statement<[Buffer], KvRow>;
+  readonly #latestRevision: Statement<[Buffer], number>;
+  readonly #byRevision: Statement<[number], KvRow>;
   readonly #liveInRange: Statement<[Buffer, Buffer], KvRow>;
   readonly #liveFrom: Statement<[Buffer], KvRow>;
   readonly #insert: Statement<[number, Buffer, number, number, number, number, number, Uint8Array | null]>;
@@ -29,10 +30,18 @@ export class Applier {
   readonly #keysOfLease: Statement<[number], KvRow>;
   /** The revision of the last row written; valid only while applying a batch. */
   #head_ = 0;
+  /**
+   * Newest row of each key read by the transaction being applied (null: no row), so that
+   * a compare and a write on the same key read it once; emptied by every write.
+   */
+  readonly #read = new Map<string, KvRow | null>();
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
-    this.#latest = db.prepare(`SELECT ${kvColumns} FROM kv WHERE key = ? ORDER BY revision DESC LIMIT 1`);
+    // Two steps, the index alone and then the row by its id: the same answer as one
+    // statement that joins them, in about half the time.
+    this.#latestRevision = db.prepare<[Buffer], number>(`SELECT revision FROM kv WHERE key = ? ORDER BY revision DESC LIMIT 1`).pluck();
+    this.#byRevision = db.prepare(`SELECT ${kvColumns} FROM kv WHERE revision = ?`);
     const liveLatest = `SELECT ${kvColumns} FROM kv WHERE revision IN (
       SELECT max(revision) FROM kv WHERE key >= ? %END% GROUP BY key) AND deleted = 0 ORDER BY key`;
     this.#liveInRange = db.prepare(liveLatest.replace('%END%', 'AND key < ?'));
@@ -87,48 +96,62 @@ export class Applier {
   }
 
   #txn(txn: TxnRequest): TxnResponse {
-    const succeeded = txn.compare.every((compare) => this.#holds(compare));
-    const ops = succeeded ? txn.success : txn.failure;
-    const results = ops.map((op) => this.#op(op));
-    return { succeeded, revision: this.#head_, results };
+    try {
+      const succeeded = txn.compare.every((compare) => this.#holds(compare));
+      const ops = succeeded ? txn.success : txn.failure;
+      const results = ops.map((op) => this.#op(op));
+      return { succeeded, revision: this.#head_, results };
+    } finally {
+      this.#read.clear();
+    }
+  }
+
+  /** The newest row of `key` (a tombstone included), or null when it has none. */
+  #latest(key: string): KvRow | null {
+    const known = this.#read.get(key);
+    if (known !== undefined) return known;
+    const revision = this.#latestRevision.get(encodeKey(key));
+    const row = revision === undefined ? null : (this.#byRevision.get(revision) ?? null);
+    this.#read.set(key, row);
+    return row;
   }
 
   #holds(compare: Compare): boolean {
-    const row = this.#latest.get(encodeKey(compare.key));
-    const kv = row === undefined || row.deleted === 1 ? null : toKeyValue(row);
+    const row = this.#latest(compare.key);
+    const live = row === null || row.deleted === 1 ? null : row;
     if (compare.target === 'value') {
-      if (kv === null || !(compare.value instanceof Uint8Array)) return false;
-      return compareResult(Buffer.compare(Buffer.from(kv.value), Buffer.from(compare.value)), compare.result);
+      if (live === null || !(compare.value instanceof Uint8Array)) return false;
+      return compareResult(Buffer.compare(Buffer.from(live.value ?? new Uint8Array(0)), Buffer.from(compare.value)), compare.result);
     }
     if (typeof compare.value !== 'number') {
       throw new InvalidArgumentError(`Cannot compare ${compare.target} of ${JSON.stringify(compare.key)} with a byte value`);
     }
     const actual =
-      kv === null
+      live === null
         ? 0
         : compare.target === 'mod'
-          ? kv.modRevision
+          ? live.revision
           : compare.target === 'create'
-            ? kv.createRevision
+            ? live.create_revision
             : compare.target === 'version'
-              ? kv.version
-              : kv.lease;
+              ? live.version
+              : live.lease;
     return compareResult(actual - compare.value, compare.result);
   }
 
   #op(op: Op): OpResult {
     switch (op.type) {
       case 'get': {
-        const row = this.#latest.get(encodeKey(op.key));
-        return { type: 'get', kv: row === undefined || row.deleted === 1 ? null : toKeyValue(row) };
+        const row = this.#latest(op.key);
+        return { type: 'get', kv: row === null || row.deleted === 1 ? null : toKeyValue(row) };
       }
       case 'put':
         return this.#put(op.key, op.value, op.lease ?? 0);
       case 'delete': {
-        const rows = op.prefix ? this.#liveWithPrefix(op.key) : [this.#latest.get(encodeKey(op.key))];
+        const rows = op.prefix ? this.#liveWithPrefix(op.key) : [this.#latest(op.key)];
         const deleted: KeyValue[] = [];
         for (const row of rows) {
-          if (row === undefined || row.deleted === 1) continue;
+          if (row === null || row.deleted === 1) continue;
           this.#tombstone(row);
           deleted.push(toKeyValue(row));
         }
@@ -139,10 +162,11 @@ export class Applier {
 
   #put(key: string, value: Uint8Array, lease: number): OpResult {
     if (lease !== 0 && this.#leaseById.get(lease) === undefined) throw new LeaseNotFoundError(lease);
+    const current = this.#latest(key);
+    this.#read.clear();
     const encoded = encodeKey(key);
-    const current = this.#latest.get(encoded);
     const revision = this.#head_ + 1;
-    const live = current !== undefined && current.deleted === 0 ? current : null;
+    const live = current !== null && current.deleted === 0 ? current : null;
     this.#insert.run(
       revision,
       encoded,
@@ -158,6 +182,7 @@ export class Applier {
   }
 
   #tombstone(row: KvRow): void {
+    this.#read.clear();
     const revision = this.#head_ + 1;
     this.#insert.run(revision, row.key, 1, row.create_revision, row.revision, 0, 0, null);
     this.#head_ = revision;
