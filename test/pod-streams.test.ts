@@ -167,9 +167,10 @@ spec:
     assert.match(pod.stderr, /pods "no-such-pod" not found/);
   });
 
-  it('port-forward carries HTTP requests to the pod, several connections in turn', async () => {
+  it('port-forward carries HTTP requests to the pod, several connections in turn, also to a port only the pod loopback listens on', async () => {
     const local = await freePort();
-    const forwarder = spawn('kubectl', ['port-forward', 'pod/streams', `${local}:8080`], { env: { ...process.env, KUBECONFIG: server.kubeconfig, HOME: server.dir } });
+    const loopbackOnly = await freePort();
+    const forwarder = spawn('kubectl', ['port-forward', 'pod/streams', `${local}:8080`, `${loopbackOnly}:8081`], { env: { ...process.env, KUBECONFIG: server.kubeconfig, HOME: server.dir } });
     let output = '';
     forwarder.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     forwarder.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -181,6 +182,7 @@ spec:
         });
         assert.equal(body, 'hello-through-the-tunnel\n');
       }
+      assert.equal(await fetchText(`http://127.0.0.1:${loopbackOnly}/index.html`), 'hello-through-the-tunnel\n');
     } finally {
       forwarder.kill();
     }

@@ -8,7 +8,7 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { connect } from 'node:net';
-import type { Duplex, Readable } from 'node:stream';
+import { Duplex, type Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { ApiError, badRequest, notFound, toStatus, unauthorized } from '../../apiserver/status.ts';
 import { KUBELET_CLIENT_USER, peerIdentity, tlsCredentials, type CertificatePair } from '../../pki/index.ts';
@@ -156,12 +156,31 @@ function adaptSession(session: RuntimeSession, tty: boolean, abort: AbortControl
   };
 }
 
-/** Connects to `port` on the pod's address (loopback for a host-network pod). */
+/**
+ * Connects to `port` in the pod: on the pod's address (loopback for a host-network pod),
+ * or, when nothing listens there, through `nc` to 127.0.0.1 run inside the sandbox, which
+ * shares the pod's network namespace, so a process listening only on the pod's loopback is
+ * reached too (as the kubelet does by entering the namespace).
+ */
 async function dialPod(runtime: ContainerRuntime, labels: Record<string, string>, port: number): Promise<Duplex> {
   const sandboxes = await runtime.listSandboxes({ labels });
   const ready = sandboxes.filter((s) => s.state === 'ready').sort((a, b) => b.attempt - a.attempt)[0];
   if (ready === undefined) throw new Error(`the pod has no running sandbox on this node`);
   const host = ready.ip ?? '127.0.0.1';
+  try {
+    return await connectTcp(host, port);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ECONNREFUSED' || ready.ip === undefined) throw error;
+    try {
+      return await loopbackInSandbox(runtime, ready.id, port);
+    } catch {
+      // The sandbox image has no nc: the refusal on the pod address is the answer.
+      throw error;
+    }
+  }
+}
+
+function connectTcp(host: string, port: number): Promise<Duplex> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host, port });
     socket.setTimeout(10_000, () => socket.destroy(new Error(`connecting to ${host}:${port} timed out`)));
@@ -171,6 +190,43 @@ async function dialPod(runtime: ContainerRuntime, labels: Record<string, string>
     });
     socket.once('error', reject);
   });
+}
+
+/** A byte stream to 127.0.0.1:`port` inside the sandbox's network namespace, through busybox nc. */
+async function loopbackInSandbox(runtime: ContainerRuntime, sandboxId: string, port: number): Promise<Duplex> {
+  const session = await runtime.exec(sandboxId, { cmd: ['/bin/busybox', 'nc', '127.0.0.1', String(port)], stdin: true });
+  const input = session.stdin;
+  if (input === undefined) throw new Error('the exec has no stdin');
+  let failure = '';
+  session.stderr.on('data', (chunk: Buffer) => (failure += chunk.toString('utf8')));
+  // nc says why (e.g. connection refused) and exits at once when nothing listens.
+  const early = await Promise.race([
+    session.exitCode().then((code) => code),
+    new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 200)),
+  ]);
+  if (early !== undefined && early !== 0) throw new Error(failure.trim() || `nc exited with ${early}`);
+  const stream = new Duplex({
+    read() {
+      session.stdout.resume();
+    },
+    write(chunk: Buffer, _encoding, callback) {
+      input.write(chunk, (error) => callback(error ?? null));
+    },
+    final(callback) {
+      input.end();
+      callback();
+    },
+    destroy(error, callback) {
+      input.destroy();
+      session.stdout.destroy();
+      callback(error);
+    },
+  });
+  session.stdout.on('data', (chunk: Buffer) => {
+    if (!stream.push(chunk)) session.stdout.pause();
+  });
+  session.stdout.once('end', () => stream.push(null));
+  return stream;
 }
 
 /** Pipes `source` into `target`, stopping after `limit` bytes; resolves when done. */
