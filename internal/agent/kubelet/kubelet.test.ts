@@ -18,6 +18,7 @@ describe('kubelet decisions', () => {
   let kubelet: Kubelet;
   let dataDir: string;
   let status: PodStatus | undefined;
+  let events: string[] = [];
   const secrets = new Map<string, KubeObject>();
 
   beforeEach(() => {
@@ -26,10 +27,12 @@ describe('kubelet decisions', () => {
     runtime.images.add(image);
     dataDir = mkdtempSync(join(tmpdir(), 'skiff-kubelet-unit-'));
     status = undefined;
+    events = [];
     kubelet = new Kubelet({
       runtime, clock, nodeName: 'n1', hostIP: '192.0.2.1', podNetwork: { name: 'pods' }, dataDir, resyncMs: 60_000,
       lookup: { secret: async (_ns, name) => secrets.get(name) ?? null, configMap: async () => null },
       onStatus: (_pod, s) => { status = s; },
+      onEvent: (e) => void events.push(`${e.type} ${e.reason} ${e.fieldPath ?? '-'}: ${e.message}`),
     });
   });
   afterEach(() => {
@@ -69,6 +72,42 @@ describe('kubelet decisions', () => {
     }
     assert.equal(app()?.restartCount, 4);
     assert.equal(runtime.containers.size, 2, 'only the current and the previous instance are kept');
+  });
+
+  it('records Pulled, Created and Started per start, BackOff at most every 10 s while backing off, and Killing on delete', async () => {
+    const p = pod({});
+    const start = [
+      'Normal Pulled spec.containers{app}: Container image "busybox:1" already present on machine',
+      'Normal Created spec.containers{app}: Created container app',
+      'Normal Started spec.containers{app}: Started container app',
+    ];
+    await kubelet.syncPod(p);
+    assert.deepEqual(events, start);
+    runtime.exit(runtime.latest('app')?.id ?? '', 1);
+    await kubelet.syncPod(p);
+    assert.deepEqual(events, [...start, ...start], 'the immediate restart');
+    events = [];
+    runtime.exit(runtime.latest('app')?.id ?? '', 1);
+    const backOff = 'Warning BackOff spec.containers{app}: Back-off restarting failed container app in pod p_default(uid-1)';
+    await kubelet.syncPod(p);
+    clock.advance(5_000);
+    await kubelet.syncPod(p);
+    assert.deepEqual(events, [backOff], 'once within 10 s');
+    clock.advance(5_000);
+    await settle();
+    await kubelet.syncPod(p);
+    assert.deepEqual(events, [backOff, ...start], 'the restart after 10 s');
+    events = [];
+    await kubelet.killPod({ ...p, metadata: { ...p.metadata, deletionTimestamp: '2025-01-01T00:01:00Z' } }, 0);
+    assert.deepEqual(events, ['Normal Killing spec.containers{app}: Stopping container app']);
+  });
+
+  it('records why a container cannot start: a missing image with pull policy Never', async () => {
+    await kubelet.syncPod(pod({ containers: [{ name: 'app', image: 'absent:1', imagePullPolicy: 'Never' }] }));
+    assert.deepEqual(events, [
+      'Warning ErrImageNeverPull spec.containers{app}: Container image "absent:1" is not present with pull policy of Never',
+      'Warning Failed spec.containers{app}: Error: ErrImageNeverPull',
+    ]);
   });
 
   it('starts the back-off over when a container ran for more than 10 minutes before crashing', async () => {
