@@ -14,8 +14,7 @@ import { kvColumns, toKeyValue, type KvRow } from './rows.ts';
 
 export class Applier {
   readonly #db: SqliteDatabase;
-  readonly #latestRevision: Statement<[Buffer], number>;
-  readonly #byRevision: Statement<[number], KvRow>;
+  readonly #latestRow: Statement<[Buffer], KvRow>;
   readonly #liveInRange: Statement<[Buffer, Buffer], KvRow>;
   readonly #liveFrom: Statement<[Buffer], KvRow>;
   readonly #insert: Statement<[number, Buffer, number, number, number, number, number, Uint8Array | null]>;
@@ -38,10 +37,9 @@ export class Applier {
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
-    // Two steps, the index alone and then the row by its id: the same answer as one
-    // statement that joins them, in about half the time.
-    this.#latestRevision = db.prepare<[Buffer], number>(`SELECT revision FROM kv WHERE key = ? ORDER BY revision DESC LIMIT 1`).pluck();
-    this.#byRevision = db.prepare(`SELECT ${kvColumns} FROM kv WHERE revision = ?`);
+    // `+?`: the same value and plan, but SQLite (built with STAT4) does not compile the
+    // statement again on every new binding, as it does for a bare `?` here (4x the cost).
+    this.#latestRow = db.prepare(`SELECT ${kvColumns} FROM kv WHERE key = +? ORDER BY revision DESC LIMIT 1`);
     const liveLatest = `SELECT ${kvColumns} FROM kv WHERE revision IN (
       SELECT max(revision) FROM kv WHERE key >= ? %END% GROUP BY key) AND deleted = 0 ORDER BY key`;
     this.#liveInRange = db.prepare(liveLatest.replace('%END%', 'AND key < ?'));
@@ -110,8 +108,7 @@ export class Applier {
   #latest(key: string): KvRow | null {
     const known = this.#read.get(key);
     if (known !== undefined) return known;
-    const revision = this.#latestRevision.get(encodeKey(key));
-    const row = revision === undefined ? null : (this.#byRevision.get(revision) ?? null);
+    const row = this.#latestRow.get(encodeKey(key)) ?? null;
     this.#read.set(key, row);
     return row;
   }
