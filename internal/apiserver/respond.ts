@@ -19,12 +19,16 @@ export interface Responder {
   watchObject(object: KubeObject): object;
 }
 
+const plainJson: Readonly<Record<string, string>> = Object.freeze({ 'content-type': 'application/json' });
+
 export function respond(c: Context, type: ResourceType, now: () => number, warnings: readonly string[] = []): Responder {
   const table = parseTableAccept(c.req.header('accept'));
   const includeObject = includeObjectPolicy(c.req.query('includeObject'));
   let firstEvent = true;
   const json = (body: object, code: number): Response => {
-    const headers = new Headers({ 'content-type': 'application/json' });
+    // A plain header record is written as it is by the HTTP adapter; a Headers object is copied first.
+    if (warnings.length === 0) return new Response(JSON.stringify(body), { status: code, headers: plainJson });
+    const headers = new Headers(plainJson);
     // Warning headers as RFC 7234 and Kubernetes send them: code 299, agent "-".
     for (const warning of warnings.slice(0, 20)) headers.append('warning', `299 - ${JSON.stringify(warning.replace(/[^\x20-\x7e]/g, '?'))}`);
     return new Response(JSON.stringify(body), { status: code, headers });

@@ -175,12 +175,16 @@ export class ResourceStorage {
       throw badRequest(`the name of the object (${object.metadata.name}) does not match the name on the URL (${name})`);
     }
     const wanted = object.metadata.resourceVersion;
-    return this.guaranteedUpdate(namespace, name, { ...options, operation: options.operation ?? 'update' }, (current) => {
-      if (wanted !== undefined && wanted !== '' && wanted !== current.metadata.resourceVersion) {
+    const retry = wanted === undefined || wanted === '';
+    const mutate = (current: KubeObject): KubeObject => {
+      if (!retry && wanted !== current.metadata.resourceVersion) {
         throw conflict(this.type.plural, this.type.group, name, 'the object has been modified; please apply your changes to the latest version and try again');
       }
-      return structuredClone(object);
-    }, { retry: wanted === undefined || wanted === '' });
+      // The write changes the object it is given: a round that may be followed by another gets a copy.
+      return retry ? structuredClone(object) : object;
+    };
+    // Only reads the current object, so it needs no copy of it.
+    return this.#readModifyWrite(namespace, name, { ...options, operation: options.operation ?? 'update' }, mutate, retry, false);
   }
 
   /**
@@ -196,12 +200,24 @@ export class ResourceStorage {
     mutate: (current: KubeObject) => KubeObject | Promise<KubeObject>,
     { retry = true }: { retry?: boolean } = {},
   ): Promise<KubeObject> {
+    return this.#readModifyWrite(namespace, name, options, mutate, retry, true);
+  }
+
+  /** guaranteedUpdate; `mutate` gets a copy of the current object when it may change what it gets. */
+  async #readModifyWrite(
+    namespace: string | null,
+    name: string,
+    options: WriteOptions,
+    mutate: (current: KubeObject) => KubeObject | Promise<KubeObject>,
+    retry: boolean,
+    mutatesCurrent: boolean,
+  ): Promise<KubeObject> {
     const key = this.key(namespace, name);
     for (let attempt = 1; ; attempt++) {
       const { kv } = await this.#ctx.store.get(key);
       if (kv === null) throw notFound(this.type.plural, this.type.group, name);
       const current = this.#decode(kv);
-      const wanted = this.checkBody(namespace, await mutate(structuredClone(current)));
+      const wanted = this.checkBody(namespace, await mutate(mutatesCurrent ? structuredClone(current) : current));
       if (wanted.metadata.name !== name) {
         throw badRequest(`the name of the object (${String(wanted.metadata.name ?? '')}) does not match the name on the URL (${name})`);
       }
