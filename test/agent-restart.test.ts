@@ -168,9 +168,10 @@ ${extra}  containers:
   });
 
   it('while the server is down for two minutes, pods keep running, a crashing one is restarted, memory and logs stay bounded, and kubectl catches up after', { timeout: 240_000 }, async (t) => {
-    // Runs of 10 s restart at about 10, 20, 40, 80 and 160 s: the outage (from about 12 s to 132 s)
-    // sees two or three restarts, and no restart falls in the half minute after it in which
-    // kubectl must catch up, so only statuses kept through the outage can show them.
+    // Runs of 10 s, each followed by a back-off of 10, 20, 40, 80 s, start at about 0, 10, 30,
+    // 60, 110 and 200 s: the outage (from about 12 s to 132 s) sees three restarts, and none
+    // falls in the half minute after it in which kubectl must catch up, so only statuses kept
+    // through the outage can show them.
     kubectl(['apply', '-f', '-'], pod('crashy', 'sleep 10; exit 1'));
     await waitFor('crashy to have restarted once', () => (rows().get('crashy')?.restarts ?? 0) >= 1, 40_000);
     const steady = containers('steady');

@@ -248,7 +248,7 @@ spec:
     assert.match(spawnSync('docker', ['logs', client], { encoding: 'utf8' }).stdout, /^GREETING=hello-from-configmap$/m);
   });
 
-  it('a crashing container goes to CrashLoopBackOff and waits about 10 s, then about 20 s, between restarts', async () => {
+  it('a crashing container goes to CrashLoopBackOff and waits 10 s, then 20 s, after an exit before restarting it', async (t) => {
     const ended = () => {
       const byStart = new Map<string, Terminated>();
       for (const s of watch.statusesOf('crasher', 'crash')) {
@@ -263,8 +263,10 @@ spec:
     assert.ok(runs.every((r) => r.exitCode === 3), 'every run exited with 3');
     const gaps = runs.slice(1).map((r, i) => (Date.parse(r.startedAt ?? '') - Date.parse(runs[i]?.finishedAt ?? '')) / 1000);
     assert.ok(gaps[0] !== undefined && gaps[0] <= 3, `the first restart is immediate: ${gaps.join(', ')}`);
-    assert.ok(gaps[1] !== undefined && gaps[1] >= 8 && gaps[1] <= 14, `then about 10 s: ${gaps.join(', ')}`);
-    assert.ok(gaps[2] !== undefined && gaps[2] >= 18 && gaps[2] <= 25, `then about 20 s: ${gaps.join(', ')}`);
+    t.diagnostic(`seconds from each exit to the next start: ${gaps.join(', ')}`);
+    // Times are in whole seconds, and a restart follows the end of its back-off within a second or two.
+    assert.ok(gaps[1] !== undefined && gaps[1] >= 9 && gaps[1] <= 13, `then 10 s after it exited: ${gaps.join(', ')}`);
+    assert.ok(gaps[2] !== undefined && gaps[2] >= 19 && gaps[2] <= 23, `then 20 s after it exited: ${gaps.join(', ')}`);
     const rows = watch.rowsOf('crasher');
     assert.ok(rows.some((r) => r.status === 'CrashLoopBackOff' && r.ready === '0/1' && r.restarts >= 2), rows.map((r) => `${r.status} ${r.restarts}`).join(', '));
     const restarts = rows.map((r) => r.restarts);

@@ -36,7 +36,7 @@ export function decide(
     : init ? failed && policy !== 'Never' : policy === 'Always' || (policy === 'OnFailure' && failed);
   if (!restart) return { action: 'none' };
   const finishedMs = latest.finishedAt?.getTime() ?? nowMs;
-  const blocked = backoff.blockedUntil(key, finishedMs, nowMs);
+  const blocked = backoff.blockedUntil(key, finishedMs, nowMs, finishedMs);
   if (blocked) return { action: 'backoff', ...blocked };
   return { action: 'start', restartCount: latest.restartCount + 1, restart: true };
 }

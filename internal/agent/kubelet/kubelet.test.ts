@@ -74,6 +74,24 @@ describe('kubelet decisions', () => {
     assert.equal(runtime.containers.size, 2, 'only the current and the previous instance are kept');
   });
 
+  it('waits the back-off from when a crashed container exited, however long it ran', async () => {
+    const p = pod({});
+    await kubelet.syncPod(p);
+    runtime.exit(runtime.latest('app')?.id ?? '', 1);
+    await kubelet.syncPod(p);
+    clock.advance(15_000);
+    runtime.exit(runtime.latest('app')?.id ?? '', 1);
+    await kubelet.syncPod(p);
+    assert.equal(app()?.state.waiting?.reason, 'CrashLoopBackOff', 'ran 15 s, longer than the 10 s delay, and still waits');
+    clock.advance(9_999);
+    await kubelet.syncPod(p);
+    assert.equal(app()?.state.waiting?.reason, 'CrashLoopBackOff');
+    clock.advance(1);
+    await settle();
+    await kubelet.syncPod(p);
+    assert.ok(app()?.state.running, '10 s after it exited');
+  });
+
   it('records Pulled, Created and Started per start, BackOff at most every 10 s while backing off, and Killing on delete', async () => {
     const p = pod({});
     const start = [

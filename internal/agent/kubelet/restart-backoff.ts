@@ -24,15 +24,17 @@ export class RestartBackoff {
   /**
    * When the key may be retried: undefined for now, else the time it may. `sinceMs` is when
    * the failure happened; a failure long after the last retry (it ran a while) resets the key.
+   * The delay counts from the last retry, or from `anchorMs` when later: a crashed container
+   * waits its delay from when it exited, as the kubelet does, however long it ran.
    */
-  blockedUntil(key: string, sinceMs: number, nowMs: number): { untilMs: number; delayMs: number } | undefined {
+  blockedUntil(key: string, sinceMs: number, nowMs: number, anchorMs = -Infinity): { untilMs: number; delayMs: number } | undefined {
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
     if (sinceMs - entry.lastMs > this.#timings.resetMs) {
       this.#entries.delete(key);
       return undefined;
     }
-    const untilMs = entry.lastMs + entry.delayMs;
+    const untilMs = Math.max(entry.lastMs, anchorMs) + entry.delayMs;
     return nowMs < untilMs ? { untilMs, delayMs: entry.delayMs } : undefined;
   }
 
