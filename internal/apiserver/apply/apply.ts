@@ -14,7 +14,7 @@ import { FieldSet } from './field-set.ts';
 import { decodeManagedFields, encodeManagedFields, managerId, ownableFields, type ManagerEntry } from './managed-fields.ts';
 import { dropNulls, merge } from './merge.ts';
 import { prune } from './prune.ts';
-import { Shapes, TypedError, type Resolver, type Shape } from './shape.ts';
+import { shapesOf, TypedError, type Resolver, type Shape } from './shape.ts';
 import { toFieldSet } from './to-field-set.ts';
 import { checkNesting, metadataOf, withManagedFields, withoutManagedFields } from './update.ts';
 import { deepEqual, type WalkContext } from './walk.ts';
@@ -45,7 +45,7 @@ const SYSTEM_METADATA = ['uid', 'resourceVersion', 'creationTimestamp', 'generat
 /** The object after applying; throws ApiError 400 for a malformed configuration, 409 for conflicts. */
 export function serverSideApply(options: ApplyOptions): JsonObject {
   const config = checkConfiguration(options);
-  const shapes = new Shapes(options.resolve);
+  const shapes = shapesOf(options.resolve);
   const shape = shapes.ofDef(options.def);
   const strict: WalkContext = { shapes, strict: true };
   const lenient: WalkContext = { shapes, strict: false };

@@ -31,6 +31,14 @@ export class FieldSet {
     }
   }
 
+  /** insert, with `texts[i]` the serialized form of `path[i]` already at hand. */
+  insertSerialized(path: Path, texts: readonly string[]): void {
+    let node: FieldSet = this;
+    const end = path.length - 1;
+    for (let i = 0; i < end; i++) node = node.descend(path[i] as PathElement, texts[i] as string);
+    if (end >= 0) node.members.set(texts[end] as string, path[end] as PathElement);
+  }
+
   private descend(pe: PathElement, text: string): FieldSet {
     let child = this.children.get(text);
     if (child === undefined) {

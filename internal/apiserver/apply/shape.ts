@@ -7,7 +7,7 @@ import type { FieldDef, TypeDef, TypeRef } from '../../api/schema/model.ts';
 import { definitionNamed } from '../../api/schema/registry.ts';
 import type { Json } from '../objects.ts';
 import { isPlainObject } from '../objects.ts';
-import { keyElement, type PathElement } from './path-element.ts';
+import { keyElement, pathString, type Path, type PathElement } from './path-element.ts';
 
 export type ScalarType = 'string' | 'int32' | 'int64' | 'double' | 'boolean' | 'bytes' | 'quantity' | 'intOrString' | 'time' | 'microTime';
 
@@ -35,6 +35,21 @@ export class TypedError extends Error {
     this.path = path;
   }
 }
+
+/**
+ * The Shapes of a resolver, shared: shapes depend only on the (fixed) definitions, so
+ * every request reuses the ones computed before instead of working them out again.
+ */
+export function shapesOf(resolve: Resolver = definitionNamed): Shapes {
+  let shapes = shared.get(resolve);
+  if (shapes === undefined) {
+    shapes = new Shapes(resolve);
+    shared.set(resolve, shapes);
+  }
+  return shapes;
+}
+
+const shared = new WeakMap<Resolver, Shapes>();
 
 export class Shapes {
   private readonly resolve: Resolver;
@@ -109,23 +124,23 @@ export class Shapes {
   }
 }
 
-/** The path element of a list item; throws TypedError for items a keyed list or set cannot identify. */
-export function itemElement(shape: Extract<Shape, { k: 'set' | 'keyed' }>, item: Json, where: string, index: number): PathElement {
+/** The path element of a list item (the list at `path`); throws TypedError for items a keyed list or set cannot identify. */
+export function itemElement(shape: Extract<Shape, { k: 'set' | 'keyed' }>, item: Json, path: Path, index: number): PathElement {
   if (shape.k === 'set') {
-    if (isPlainObject(item) || Array.isArray(item)) throw new TypedError(where, `element ${index}: expected a scalar set item`);
+    if (isPlainObject(item) || Array.isArray(item)) throw new TypedError(pathString(path), `element ${index}: expected a scalar set item`);
     return { value: item };
   }
-  if (!isPlainObject(item)) throw new TypedError(where, `element ${index}: associative list with keys has an element that is not a map`);
+  if (!isPlainObject(item)) throw new TypedError(pathString(path), `element ${index}: associative list with keys has an element that is not a map`);
   const fields: [string, Json][] = [];
   for (const key of shape.keys) {
     const v = Object.hasOwn(item, key) ? item[key] : shape.defaults.get(key);
     if (v === undefined) {
       throw new TypedError(
-        where,
+        pathString(path),
         `element ${index}: associative list with keys has an element that omits key field ${JSON.stringify(key)} (and doesn't have default value)`,
       );
     }
-    if (isPlainObject(v) || Array.isArray(v)) throw new TypedError(where, `element ${index}: key field ${JSON.stringify(key)} must be a scalar`);
+    if (isPlainObject(v) || Array.isArray(v)) throw new TypedError(pathString(path), `element ${index}: key field ${JSON.stringify(key)} must be a scalar`);
     fields.push([key, v]);
   }
   return keyElement(fields);

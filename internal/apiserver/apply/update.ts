@@ -10,7 +10,7 @@ import { badRequest } from '../status.ts';
 import { compare } from './compare.ts';
 import { FieldSet } from './field-set.ts';
 import { decodeManagedFields, encodeManagedFields, isResetRequest, managerId, ownableFields, type ManagerEntry } from './managed-fields.ts';
-import { Shapes, type Resolver } from './shape.ts';
+import { shapesOf, type Resolver } from './shape.ts';
 import { TypedError } from './shape.ts';
 import { MAX_DEPTH } from './walk.ts';
 
@@ -43,7 +43,7 @@ export function trackUpdate(options: TrackUpdateOptions): JsonObject {
 }
 
 function track(options: TrackUpdateOptions): JsonObject {
-  const shapes = new Shapes(options.resolve);
+  const shapes = shapesOf(options.resolve);
   const shape = shapes.ofDef(options.def);
   const ctx = { shapes, strict: false };
   const entries = startingEntries(options);

@@ -103,7 +103,7 @@ export function indexItems(shape: Shape, list: Json[], path: Path, ctx: WalkCont
   list.forEach((value, i) => {
     let pe: PathElement;
     try {
-      pe = itemElement(shape, value, pathString(path), i);
+      pe = itemElement(shape, value, path, i);
     } catch (error) {
       if (ctx.strict) throw error;
       return;
