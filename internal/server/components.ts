@@ -6,6 +6,7 @@
 import type { ApiClient } from '../client/index.ts';
 import type { StorageRegistry } from '../apiserver/registry.ts';
 import type { Logger } from '../util/log.ts';
+import { controllerManager } from '../controllers/controller-manager.ts';
 
 export interface ComponentContext {
   /** Loopback client acting as `system:<identity>`. */
@@ -27,4 +28,6 @@ export interface ControlPlaneComponent {
 }
 
 /** Every component the server starts, in order. */
-export const controlPlaneComponents: ControlPlaneComponent[] = [];
+export const controlPlaneComponents: ControlPlaneComponent[] = [
+  controllerManager,
+];

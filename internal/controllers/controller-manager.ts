@@ -1,0 +1,65 @@
+/**
+ * The controller manager component of `skiff server`: competes for the
+ * kube-system/kube-controller-manager Lease and, only while it holds it, runs the
+ * workload controllers (Deployments and ReplicaSets) over one set of shared informers.
+ * Losing the Lease stops them; in an HA control plane another server's manager takes over.
+ */
+import { randomUUID } from 'node:crypto';
+import { InformerFactory, resourceSpecOfKind, type ApiClient } from '../client/index.ts';
+import { EventRecorder } from '../agent/events.ts';
+import type { ComponentContext, ControlPlaneComponent } from '../server/components.ts';
+import type { Logger } from '../util/log.ts';
+import { DeploymentController } from './deployment-controller.ts';
+import { LeaderElector } from './leader-election.ts';
+import { ReplicaSetController } from './replica-set-controller.ts';
+
+/** Runs the workload controllers until `signal` aborts; resolves once everything stopped. */
+export async function runWorkloadControllers(api: ApiClient, log: Logger, signal: AbortSignal): Promise<void> {
+  const factory = new InformerFactory(api, { onError: (error) => log.debug('informer retrying', { error }) });
+  const deployments = factory.informer(resourceSpecOfKind('Deployment', 'apps/v1'));
+  const replicaSets = factory.informer(resourceSpecOfKind('ReplicaSet', 'apps/v1'));
+  const pods = factory.informer(resourceSpecOfKind('Pod', 'v1'));
+  const eventApi = api.resource(resourceSpecOfKind('Event', 'v1'));
+  const recorder = (component: string): EventRecorder =>
+    new EventRecorder({
+      component,
+      // Controller events name no host, as kube-controller-manager's do.
+      host: '',
+      log,
+      sink: {
+        create: (namespace, event, writeSignal) => eventApi.create(namespace, event, { signal: writeSignal }),
+        patch: (namespace, name, patch, writeSignal) => eventApi.patch(namespace, name, patch, 'merge', { signal: writeSignal }),
+      },
+    });
+  const rsEvents = recorder('replicaset-controller');
+  const deploymentEvents = recorder('deployment-controller');
+  const replicaSetController = new ReplicaSetController({ api, replicaSets, pods, events: rsEvents, log: log.with({ controller: 'replicaset' }) });
+  const deploymentController = new DeploymentController({ api, deployments, replicaSets, pods, events: deploymentEvents, log: log.with({ controller: 'deployment' }) });
+  factory.start(signal);
+  try {
+    if (!(await factory.waitForSync(signal))) return;
+    log.info('workload controllers started');
+    await Promise.all([replicaSetController.run(signal), deploymentController.run(signal)]);
+  } finally {
+    rsEvents.stop();
+    deploymentEvents.stop();
+    await factory.stopped();
+  }
+}
+
+/** The leader-elected controller manager as a control-plane component. */
+export const controllerManager: ControlPlaneComponent = {
+  name: 'controller-manager',
+  identity: 'kube-controller-manager',
+  async run(context: ComponentContext): Promise<void> {
+    const elector = new LeaderElector({
+      leases: context.api.resource(resourceSpecOfKind('Lease', 'coordination.k8s.io/v1')),
+      namespace: 'kube-system',
+      name: 'kube-controller-manager',
+      // Unique per process, so a restarted server does not mistake its predecessor's Lease for its own.
+      identity: `${context.nodeName}_${randomUUID()}`,
+      log: context.log,
+    });
+    await elector.run(context.signal, (signal) => runWorkloadControllers(context.api, context.log, signal));
+  },
+};
