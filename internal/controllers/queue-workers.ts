@@ -29,8 +29,8 @@ export async function runWorkers(options: WorkerOptions): Promise<void> {
           log.warn('dropping key after repeated failures', { key, error });
           queue.forget(key);
         } else {
-          // A conflict only means the cache was behind: the retry will see the newer object.
-          if (error instanceof ApiStatusError && error.code === 409) log.debug('sync conflicted; will retry', { key, error });
+          // A conflict or a vanished object only means the cache was behind: the retry sees the news.
+          if (error instanceof ApiStatusError && (error.code === 409 || error.code === 404)) log.debug('sync raced a change; will retry', { key, error });
           else log.warn('sync failed; will retry', { key, error });
           queue.addRateLimited(key);
         }
