@@ -14,7 +14,8 @@ import { selectorMatches } from './label-selector.ts';
 import { controllerRefOf, newControllerRef } from './owner-references.ts';
 import { isPodActive, isPodReady } from './pod-readiness.ts';
 import { runWorkers } from './queue-workers.ts';
-import { podFromTemplate, podsToDelete, replicaDiff, replicaSetStatus, slowStartBatch, statusDiffers, type ManageError } from './replica-set-decisions.ts';
+import { PodControl } from './pod-control.ts';
+import { podsToDelete, replicaDiff, replicaSetStatus, slowStartBatch, statusDiffers, type ManageError } from './replica-set-decisions.ts';
 import { keyOf, plain, replicasOf, splitKey, view, type Pod, type ReplicaSet } from './workload-types.ts';
 
 const podsByOwner = 'replicaset-controller/pods-by-controller-uid';
@@ -38,6 +39,7 @@ export class ReplicaSetController {
   readonly #expectations: Expectations;
   readonly #podApi: ResourceClient;
   readonly #rsApi: ResourceClient;
+  readonly #control: PodControl;
 
   constructor(options: ReplicaSetControllerOptions) {
     this.#options = options;
@@ -46,6 +48,7 @@ export class ReplicaSetController {
     this.#expectations = new Expectations(this.#clock);
     this.#podApi = options.api.resource('Pod');
     this.#rsApi = options.api.resource('ReplicaSet', 'apps/v1');
+    this.#control = new PodControl(this.#podApi, options.events);
     options.pods.store.addIndexer(podsByOwner, (pod) => {
       const ref = controllerRefOf(view<Pod>(pod));
       return ref === undefined ? [] : [ref.uid];
@@ -169,10 +172,12 @@ export class ReplicaSetController {
       patch: async (name, patch) => view<Pod>(await this.#podApi.patch(namespace, name, patch, 'strategic')),
     });
     let failure: ManageError | undefined;
+    let manageError: unknown;
     if (needsSync && rs.metadata.deletionTimestamp === undefined) {
       try {
         await this.#manageReplicas(rs, pods);
       } catch (error) {
+        manageError = error;
         failure = { message: error instanceof Error ? error.message : String(error) };
       }
     }
@@ -184,7 +189,8 @@ export class ReplicaSetController {
     if (failure === undefined && minReady > 0 && updated.status?.readyReplicas === wanted && updated.status.availableReplicas !== wanted) {
       this.#queue.addAfter(key, minReady * 1000);
     }
-    if (failure !== undefined) throw new Error(failure.message);
+    // Status first, then the retry: the failure shows in ReplicaFailure meanwhile.
+    if (failure !== undefined) throw manageError;
   }
 
   /** Throws unless the ReplicaSet, read fresh, is the same object and not being deleted. */
@@ -200,11 +206,10 @@ export class ReplicaSetController {
 
   async #manageReplicas(rs: ReplicaSet, pods: Pod[]): Promise<void> {
     const key = keyOf(rs);
-    const namespace = rs.metadata.namespace ?? '';
     const diff = replicaDiff(pods.length, replicasOf(rs));
     if (diff > 0) {
       this.#expectations.expectCreations(key, diff);
-      const { succeeded, error } = await slowStartBatch(diff, () => this.#createPod(rs));
+      const { succeeded, error } = await slowStartBatch(diff, () => this.#control.create(rs));
       // Creates that failed or were never tried will not show up in the watch.
       for (let skipped = diff - succeeded; skipped > 0; skipped--) this.#expectations.creationObserved(key);
       if (error !== undefined) throw error;
@@ -230,29 +235,13 @@ export class ReplicaSetController {
     return siblings.flatMap((sibling) => store.byIndex(podsByOwner, sibling.metadata.uid ?? '').map((pod) => view<Pod>(pod))).filter(isPodActive);
   }
 
-  async #createPod(rs: ReplicaSet): Promise<void> {
-    try {
-      const pod = await this.#podApi.create(rs.metadata.namespace ?? '', podFromTemplate(rs));
-      this.#event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name ?? ''}`);
-    } catch (error) {
-      // Nothing can be created in a namespace being deleted; that is not this controller's failure.
-      if (error instanceof ApiStatusError && error.details?.causes?.some((c) => c.reason === 'NamespaceTerminating')) return;
-      this.#event(rs, 'Warning', 'FailedCreate', `Error creating: ${error instanceof Error ? error.message : String(error)}`);
-      throw error;
-    }
-  }
-
   async #deletePod(rs: ReplicaSet, pod: Pod): Promise<void> {
-    const name = pod.metadata.name ?? '';
     try {
-      await this.#podApi.delete(rs.metadata.namespace ?? '', name);
-      this.#event(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${name}`);
+      await this.#control.delete(rs, pod);
     } catch (error) {
       // The delete will never be observed: stop waiting for it.
       this.#expectations.deletionObserved(keyOf(rs), keyOf(pod));
-      if (isNotFound(error)) return;
-      this.#event(rs, 'Warning', 'FailedDelete', `Error deleting: ${error instanceof Error ? error.message : String(error)}`);
-      throw error;
+      if (!isNotFound(error)) throw error;
     }
   }
 
@@ -269,15 +258,5 @@ export class ReplicaSetController {
         if (current.metadata.generation !== rs.metadata.generation) throw error;
       }
     }
-  }
-
-  #event(rs: ReplicaSet, type: 'Normal' | 'Warning', reason: string, message: string): void {
-    const { namespace, name = '', uid, resourceVersion } = rs.metadata;
-    this.#options.events.record({ object: { kind: 'ReplicaSet', apiVersion: 'apps/v1', namespace, name, uid, resourceVersion }, type, reason, message });
-  }
-
-  /** For tests: what the controller still waits for on `key`. */
-  pendingExpectations(key: string): { adds: number; deletes: number } {
-    return this.#expectations.pending(key);
   }
 }

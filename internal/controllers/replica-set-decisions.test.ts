@@ -96,6 +96,8 @@ describe('ReplicaSet status', () => {
     assert.deepEqual(status, { replicas: 3, fullyLabeledReplicas: 2, readyReplicas: 2, availableReplicas: 1, observedGeneration: 7 });
     assert.equal(statusDiffers(rs, status), true);
     assert.equal(statusDiffers({ ...rs, status }, status), false);
+    // Zero counts are omitted, as the API omits them; replicas always shows.
+    assert.deepEqual(replicaSetStatus(rs, [], undefined, atMs(100)), { replicas: 0, observedGeneration: 7 });
   });
 
   it('a failed create sets ReplicaFailure/FailedCreate once, and a clean sync removes it', () => {

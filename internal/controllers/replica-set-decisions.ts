@@ -171,13 +171,12 @@ export function replicaSetStatus(rs: ReplicaSet, pods: readonly Pod[], failure: 
   } else if (failure === undefined && hasFailure) {
     conditions = conditions.filter((c) => c.type !== 'ReplicaFailure');
   }
-  const status: ReplicaSetStatus = {
-    replicas: pods.length,
-    fullyLabeledReplicas: fullyLabeled,
-    readyReplicas: ready,
-    availableReplicas: available,
-    observedGeneration: rs.metadata.generation ?? 0,
-  };
+  // Zero counts are left out, as the API's omitempty fields are (replicas is always shown).
+  const status: ReplicaSetStatus = { replicas: pods.length };
+  if (fullyLabeled > 0) status.fullyLabeledReplicas = fullyLabeled;
+  if (ready > 0) status.readyReplicas = ready;
+  if (available > 0) status.availableReplicas = available;
+  if ((rs.metadata.generation ?? 0) > 0) status.observedGeneration = rs.metadata.generation;
   if (conditions.length > 0) status.conditions = conditions;
   return status;
 }
