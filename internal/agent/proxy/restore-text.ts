@@ -1,0 +1,66 @@
+/**
+ * iptables-restore input for `--noflush` runs, which leave every chain not named in the
+ * input alone (Docker's, other agents'). Declaring a chain flushes it, so a chain is
+ * rewritten whole; a chain no longer wanted is declared (emptied) and then deleted in
+ * the same transaction, after the chains that jumped to it were rewritten.
+ */
+import { tables, type RuleSet, type Table } from './rule-set.ts';
+
+/** What was last written: per table, chain → its rules joined by newlines. */
+export type AppliedState = Record<Table, Map<string, string>>;
+
+/** The applied state a successful write of `rules` leaves. */
+export function appliedStateOf(rules: RuleSet): AppliedState {
+  const state: AppliedState = { filter: new Map(), nat: new Map() };
+  for (const table of tables) for (const [chain, lines] of rules[table]) state[table].set(chain, lines.join('\n'));
+  return state;
+}
+
+/** Every chain of `rules`, plus deletion of `existing` chains (those of this prefix found in the kernel) not in `rules`. */
+export function fullRestoreText(rules: RuleSet, existing: Record<Table, ReadonlySet<string>>): string {
+  const out: string[] = [];
+  for (const table of tables) {
+    const chains = rules[table];
+    const stale = [...existing[table]].filter((chain) => !chains.has(chain)).sort();
+    writeTable(out, table, [...chains.keys()], chains, stale);
+  }
+  return out.join('\n') + '\n';
+}
+
+/** Only chains that differ from `applied`, new ones and deletions; null when nothing changed. */
+export function incrementalRestoreText(rules: RuleSet, applied: AppliedState): string | null {
+  const out: string[] = [];
+  for (const table of tables) {
+    const chains = rules[table];
+    const before = applied[table];
+    const changed: string[] = [];
+    for (const [chain, lines] of chains) {
+      const previous = before.get(chain);
+      if (previous === undefined || previous !== lines.join('\n')) changed.push(chain);
+    }
+    const stale: string[] = [];
+    for (const chain of before.keys()) if (!chains.has(chain)) stale.push(chain);
+    if (changed.length === 0 && stale.length === 0) continue;
+    writeTable(out, table, changed, chains, stale.sort());
+  }
+  return out.length === 0 ? null : out.join('\n') + '\n';
+}
+
+/** Deletes `chains` of one or both tables: declared (emptied), then removed. */
+export function deleteChainsText(chains: Record<Table, readonly string[]>): string {
+  const out: string[] = [];
+  for (const table of tables) {
+    if (chains[table].length === 0) continue;
+    writeTable(out, table, [], new Map(), [...chains[table]].sort());
+  }
+  return out.join('\n') + '\n';
+}
+
+function writeTable(out: string[], table: Table, write: readonly string[], chains: Map<string, string[]>, remove: readonly string[]): void {
+  out.push(`*${table}`);
+  for (const chain of write) out.push(`:${chain} - [0:0]`);
+  for (const chain of remove) out.push(`:${chain} - [0:0]`);
+  for (const chain of write) for (const rule of chains.get(chain) ?? []) out.push(`-A ${chain} ${rule}`);
+  for (const chain of remove) out.push(`-X ${chain}`);
+  out.push('COMMIT');
+}
