@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { ApiClient, Informer, type ResourceClient } from '../internal/client/index.ts';
+import { ApiClient, ApiStatusError, Informer, type ResourceClient } from '../internal/client/index.ts';
 import type { KubeObject } from '../internal/apiserver/objects.ts';
 import { eventually } from './support/poll.ts';
 import { adminCredentials, startSkiffServer, type KubectlResult, type SkiffServer } from './support/skiff-server.ts';
@@ -79,8 +79,9 @@ describe('Deployments and ReplicaSets in skiff server', () => {
     };
     try {
       await pods.patch('default', pod.metadata.name ?? '', { status }, 'merge', { subresource: 'status' });
-    } catch {
-      // The pod was deleted meanwhile (scale-down): nothing to mark.
+    } catch (error) {
+      // A pod deleted meanwhile (scale-down) has nothing left to mark.
+      if (!(error instanceof ApiStatusError && error.code === 404)) throw error;
     }
   };
 
@@ -316,5 +317,19 @@ spec:
     const lease = json<{ spec: { holderIdentity: string; leaseDurationSeconds: number } }>(['get', 'lease', 'kube-controller-manager', '-n', 'kube-system']);
     assert.match(lease.spec.holderIdentity, /^.+_[0-9a-f-]{36}$/);
     assert.equal(lease.spec.leaseDurationSeconds, 15);
+  });
+
+  it('a restarted server takes over the Lease of its earlier run at once instead of waiting for it to expire', async () => {
+    type Lease = { spec: { holderIdentity: string; leaseTransitions?: number } };
+    const before = json<Lease>(['get', 'lease', 'kube-controller-manager', '-n', 'kube-system']).spec;
+    await server.stop();
+    server = await startSkiffServer(undefined, [], undefined, { dir: server.dir, port: server.port });
+    ok(['scale', 'deployment/roll', '--replicas=6']);
+    // Well within the 15 s the old Lease would otherwise stay valid.
+    await eventually('six pods', async () => (await activePods('app=roll')).length === 6, 8_000);
+    const after = json<Lease>(['get', 'lease', 'kube-controller-manager', '-n', 'kube-system']).spec;
+    assert.notEqual(after.holderIdentity, before.holderIdentity);
+    assert.equal(after.holderIdentity.split('_')[0], before.holderIdentity.split('_')[0]);
+    assert.equal(after.leaseTransitions, (before.leaseTransitions ?? 0) + 1);
   });
 });

@@ -52,12 +52,15 @@ export const controllerManager: ControlPlaneComponent = {
   name: 'controller-manager',
   identity: 'kube-controller-manager',
   async run(context: ComponentContext): Promise<void> {
+    // Unique per run; a Lease left by an earlier run of this server (same node name) is taken over
+    // at once instead of after it expires, so a restarted single server resumes without a pause.
+    const prefix = `${context.nodeName}_`;
     const elector = new LeaderElector({
       leases: context.api.resource(resourceSpecOfKind('Lease', 'coordination.k8s.io/v1')),
       namespace: 'kube-system',
       name: 'kube-controller-manager',
-      // Unique per process, so a restarted server does not mistake its predecessor's Lease for its own.
-      identity: `${context.nodeName}_${randomUUID()}`,
+      identity: `${prefix}${randomUUID()}`,
+      predecessor: (holder) => holder.startsWith(prefix),
       log: context.log,
     });
     await elector.run(context.signal, (signal) => runWorkloadControllers(context.api, context.log, signal));

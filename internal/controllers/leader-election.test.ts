@@ -31,6 +31,17 @@ describe('leader election decisions', () => {
     assert.equal(taken.action === 'update' && taken.record.acquireTime, microTime(115_001));
   });
 
+  it('a live Lease of an earlier run of this server is taken at first sight, but not once watched', () => {
+    const earlier = held('node-a_old', 1);
+    const predecessor = (holder: string): boolean => holder.startsWith('node-a_');
+    const { step, memory } = electionStep(earlier, { record: null, observedAtMs: 0 }, 'node-a_new', 1000, 15, predecessor);
+    assert.equal(step.action, 'update');
+    assert.equal(step.action === 'update' && step.record.leaseTransitions, 2);
+    assert.equal(electionStep(held('node-b_x'), { record: null, observedAtMs: 0 }, 'node-a_new', 1000, 15, predecessor).step.action, 'wait');
+    // Once this run has seen the record (say its own write lost a race), the holder is waited for as any other.
+    assert.equal(electionStep(held('node-a_other', 2), memory, 'node-a_new', 2000, 15, predecessor).step.action, 'wait');
+  });
+
   it('a renewal by the holder restarts the wait', () => {
     const first = electionStep(held('other', 0, 0), { record: null, observedAtMs: 0 }, 'me', 0, 15);
     const renewed = electionStep(held('other', 0, 10_000), first.memory, 'me', 10_000, 15);

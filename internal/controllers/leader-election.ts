@@ -44,15 +44,25 @@ function sameRecord(a: LeaderElectionRecord | null, b: LeaderElectionRecord | nu
 /**
  * One election attempt. `current` is the Lease's record as just read (null: no Lease).
  * Returns what to write (or to wait, while another candidate holds a live Lease) and the
- * memory to keep until the write's outcome is known.
+ * memory to keep until the write's outcome is known. A holder for which `predecessor` is
+ * true (an earlier run of this same server, which cannot still be running) is not waited
+ * for when first seen, so a restarted server leads again at once.
  */
-export function electionStep(current: LeaderElectionRecord | null, memory: ElectorMemory, identity: string, nowMs: number, leaseDurationSeconds: number): { memory: ElectorMemory; step: ElectionStep } {
+export function electionStep(
+  current: LeaderElectionRecord | null,
+  memory: ElectorMemory,
+  identity: string,
+  nowMs: number,
+  leaseDurationSeconds: number,
+  predecessor: (holder: string) => boolean = () => false,
+): { memory: ElectorMemory; step: ElectionStep } {
   const mine: LeaderElectionRecord = { holderIdentity: identity, leaseDurationSeconds, acquireTime: microTime(nowMs), renewTime: microTime(nowMs), leaseTransitions: 0 };
   if (current === null) return { memory, step: { action: 'create', record: mine } };
   const observed = sameRecord(current, memory.record) ? memory : { record: current, observedAtMs: nowMs };
   const leading = current.holderIdentity === identity;
   const live = observed.observedAtMs + current.leaseDurationSeconds * 1000 > nowMs;
-  if (current.holderIdentity !== '' && live && !leading) return { memory: observed, step: { action: 'wait', holder: current.holderIdentity } };
+  const inherited = memory.record === null && current.holderIdentity !== identity && predecessor(current.holderIdentity);
+  if (current.holderIdentity !== '' && live && !leading && !inherited) return { memory: observed, step: { action: 'wait', holder: current.holderIdentity } };
   if (leading) {
     mine.acquireTime = current.acquireTime;
     mine.leaseTransitions = current.leaseTransitions;
@@ -102,6 +112,8 @@ export interface LeaderElectorOptions {
   /** Pause between attempts (default 2 000 ms; candidates add up to 1.2× that at random). */
   retryPeriodMs?: number;
   random?: () => number;
+  /** Holders that are earlier runs of this server (their Lease is taken over at start); default none. */
+  predecessor?: (holder: string) => boolean;
 }
 
 /** Runs work only while holding the Lease; see the file comment. */
@@ -111,7 +123,7 @@ export class LeaderElector {
   #lease: KubeObject | null = null;
 
   constructor(options: LeaderElectorOptions) {
-    this.#o = { clock: realClock, leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000, random: Math.random, log: undefined, ...options };
+    this.#o = { clock: realClock, leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000, random: Math.random, predecessor: () => false, log: undefined, ...options };
   }
 
   /** This candidate wrote the record it last saw. */
@@ -167,7 +179,8 @@ export class LeaderElector {
         if (!isNotFound(error)) throw error;
       }
       const now = clock.now();
-      const { memory, step } = electionStep(current === null ? null : recordOf(current), this.#memory, identity, now, Math.round(this.#o.leaseDurationMs / 1000));
+      const record = current === null ? null : recordOf(current);
+      const { memory, step } = electionStep(record, this.#memory, identity, now, Math.round(this.#o.leaseDurationMs / 1000), this.#o.predecessor);
       this.#memory = memory;
       if (step.action === 'wait') return false;
       const body: KubeObject = current === null
