@@ -51,8 +51,11 @@ export function parseYamlDocument(text: string): unknown {
 /** The body as text; a byte order mark is refused, as Go's JSON decoder refuses it. */
 export function utf8(bytes: Uint8Array): string {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) throw badRequest('the body starts with a byte order mark; send UTF-8 without one');
-  return new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(bytes);
+  return bodyDecoder.decode(bytes);
 }
+
+// Without a stream option, decode() keeps no state between calls: one decoder serves every request.
+const bodyDecoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
 function tooLarge(maxBytes: number): ApiError {
   return new ApiError(413, 'RequestEntityTooLarge', `the request body is too large: the limit is ${maxBytes} bytes`);
