@@ -3,7 +3,7 @@
  * (`npm run build`). The host architecture's binary is dist/skiff; another's is
  * dist/skiff-linux-<arch>. Runs only on the pinned Node, whose version the binary embeds.
  */
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -51,7 +51,8 @@ async function main(): Promise<void> {
     commit: gitCommit(root),
     date: (epoch === undefined || epoch === '' ? new Date() : new Date(Number(epoch) * 1000)).toISOString(),
   };
-  const work = join(root, '.cache', 'build', arch);
+  // One work directory per build, so builds started side by side do not share intermediate files.
+  const work = join(root, '.cache', 'build', `${arch}-${process.pid}`);
   mkdirSync(work, { recursive: true });
   const output = join(root, 'dist', hostBuild ? 'skiff' : `skiff-linux-${arch}`);
 
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
     assets: { 'better_sqlite3.node': join(root, 'node_modules', 'better-sqlite3', 'prebuilds', `linux-${arch}.node`) },
     useCodeCache: hostBuild,
   });
+  rmSync(work, { recursive: true, force: true });
   const mib = (statSync(output).size / 1024 / 1024).toFixed(1);
   process.stdout.write(
     `build: ${relative(root, output)} (linux-${arch}, ${mib} MiB): skiff v${stamp.version}, commit ${stamp.commit}, built ${stamp.date}\n`,

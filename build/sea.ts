@@ -4,7 +4,7 @@
  * binary with postject.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -54,9 +54,17 @@ export async function buildSea(options: {
   }
 
   mkdirSync(dirname(options.output), { recursive: true });
-  rmSync(options.output, { force: true });
-  copyFileSync(options.nodeBinary, options.output);
-  chmodSync(options.output, 0o755);
-  const { inject } = require('postject') as { inject: Inject };
-  await inject(options.output, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelFuse: seaFuse });
+  // Injected beside the output and renamed over it at the end: a running or concurrently
+  // started executable never sees a half-written file.
+  const partial = `${options.output}.partial-${process.pid}`;
+  rmSync(partial, { force: true });
+  copyFileSync(options.nodeBinary, partial);
+  chmodSync(partial, 0o755);
+  try {
+    const { inject } = require('postject') as { inject: Inject };
+    await inject(partial, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelFuse: seaFuse });
+    renameSync(partial, options.output);
+  } finally {
+    rmSync(partial, { force: true });
+  }
 }

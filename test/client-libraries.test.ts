@@ -17,7 +17,8 @@ const pod = (namespace: string, name: string, labels: Record<string, string> = {
   apiVersion: 'v1',
   kind: 'Pod',
   metadata: { name, namespace, labels },
-  spec: { containers: [{ name: 'main', image: 'registry.example/app:1' }] },
+  // No scheduler acts on these, so the only changes the informer sees are the test's own.
+  spec: { schedulerName: 'unscheduled-by-test', containers: [{ name: 'main', image: 'registry.example/app:1' }] },
 });
 
 describe('client libraries against skiff server', () => {

@@ -170,15 +170,25 @@ describe('skiff kubectl against skiff server', () => {
     assert.equal(real(['get', 'deployment', 'web', '-n', 'sk', '-o', 'jsonpath={.spec.replicas}']), '3');
   });
 
-  it('rollout status times out while the rollout is unfinished and succeeds once the status says so', () => {
+  it('rollout status times out while the pods are not ready and succeeds once they are', async () => {
     const waiting = skiff(['rollout', 'status', 'deployment/web', '-n', 'sk', '--timeout=1s']);
     assert.equal(waiting.code, 1);
     assert.match(waiting.stdout, /^Waiting for deployment/);
     assert.equal(waiting.stderr, 'error: timed out waiting for the condition\n');
-    const generation = Number(real(['get', 'deployment', 'web', '-n', 'sk', '-o', 'jsonpath={.metadata.generation}']));
-    const status = { observedGeneration: generation, replicas: 3, updatedReplicas: 3, readyReplicas: 3, availableReplicas: 3 };
-    real(['patch', 'deployment', 'web', '-n', 'sk', '--subresource=status', '--type=merge', '-p', JSON.stringify({ status })]);
-    assert.equal(ok(['rollout', 'status', 'deployment', 'web', '-n', 'sk', '--timeout=10s']), 'deployment "web" successfully rolled out\n');
+    // No agent runs here: the pods the controllers made are marked ready by hand.
+    const replicas = Number(real(['get', 'deployment', 'web', '-n', 'sk', '-o', 'jsonpath={.spec.replicas}']));
+    const names = await eventually('the deployment\'s pods', () => {
+      const listed = real(['get', 'pods', '-n', 'sk', '-l', 'app=web', '-o', 'name']).split('\n').filter(Boolean);
+      return listed.length === replicas && listed;
+    }, 15_000);
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const status = {
+      phase: 'Running',
+      conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }, { type: 'ContainersReady', status: 'True', lastTransitionTime: now }],
+      containerStatuses: [{ name: 'c', ready: true, started: true, restartCount: 0, image: 'nginx', imageID: '', state: { running: { startedAt: now } } }],
+    };
+    for (const name of names) real(['patch', name, '-n', 'sk', '--subresource=status', '--type=merge', '-p', JSON.stringify({ status })]);
+    assert.equal(ok(['rollout', 'status', 'deployment', 'web', '-n', 'sk', '--timeout=20s']), 'deployment "web" successfully rolled out\n');
   });
 
   it('delete -l deletes every match and waits until each is gone', () => {

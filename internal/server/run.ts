@@ -159,8 +159,9 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     throw error;
   }
   const controllers = new AbortController();
+  const running: Promise<void>[] = [];
   const runController = (name: string, run: (signal: AbortSignal) => Promise<void>): void => {
-    run(controllers.signal).catch((error: unknown) => log.error(`${name} stopped`, { error }));
+    running.push(run(controllers.signal).catch((error: unknown) => log.error(`${name} stopped`, { error })));
   };
   runController('garbage collector', (signal) => new GarbageCollector(registry, store, log).run(signal));
   runController('namespace finalizer', (signal) => new NamespaceFinalizer(registry, store, log).run(signal));
@@ -195,6 +196,8 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     },
     async stop() {
       controllers.abort();
+      // Components finish their last writes (a leader gives up its Lease) while the API still serves; a hung one is not waited for long.
+      await Promise.race([Promise.allSettled(running), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
       for (const api of loopbacks) api.close();
       await new Promise<void>((resolve) => {
         https.close(() => resolve());
