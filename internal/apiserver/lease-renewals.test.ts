@@ -38,6 +38,15 @@ describe('node lease renewals', () => {
     assert.equal((listed.items[0]?.spec as { renewTime: string }).renewTime, at(50));
   });
 
+  it('a leader renewal in kube-system is kept in memory like a node heartbeat', async (t) => {
+    const { store, leases } = setup(t);
+    await leases.create('kube-system', lease('kube-system', at(0)));
+    const before = await store.currentRevision();
+    await leases.update('kube-system', 'pi-01', lease('kube-system', at(2)));
+    assert.equal(await store.currentRevision(), before);
+    assert.equal(((await leases.get('kube-system', 'pi-01')).spec as { renewTime: string }).renewTime, at(2));
+  });
+
   it('a renewal past the flush interval, a holder change or a lease elsewhere is written', async (t) => {
     const { store, leases } = setup(t);
     await leases.create('kube-node-lease', lease('kube-node-lease', at(0)));

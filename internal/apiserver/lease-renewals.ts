@@ -1,16 +1,18 @@
 /**
- * Node heartbeats without a disk write each: a node renews its Lease in kube-node-lease
- * every 10 s, and writing each renewal to the datastore would wear out SD cards. An update
- * of such a Lease that changes nothing but spec.renewTime is kept in memory and served on
- * every read; it reaches the datastore only when the stored renewTime is older than the
- * flush interval, so the disk sees one write per node every few minutes. After a server
- * restart renewTimes can be that much older: node health checks allow for it. Watchers
- * of Leases see the stored writes, not every renewal.
+ * Heartbeats without a disk write each: a node renews its Lease in kube-node-lease every
+ * 10 s and the controller manager's leader its Lease in kube-system every 2 s; writing each
+ * renewal to the datastore would wear out SD cards. An update of such a Lease that changes
+ * nothing but spec.renewTime is kept in memory and served on every read; it reaches the
+ * datastore only when the stored renewTime is older than the flush interval, so the disk
+ * sees one write per lease every few minutes. After a server restart renewTimes can be that
+ * much older: node health checks allow for it, and a stale leader lease has long expired.
+ * Watchers of Leases see the stored writes, not every renewal.
  */
 import { jsonEqual } from '../api/validation/field.ts';
 import { isPlainObject, type KubeObject } from './objects.ts';
 
-export const nodeLeaseNamespace = 'kube-node-lease';
+/** Namespaces whose Leases are heartbeats: nodes', and control-plane leaders'. */
+const heartbeatNamespaces = new Set(['kube-node-lease', 'kube-system']);
 
 export class LeaseRenewals {
   readonly #flushAfterMs: number;
@@ -21,11 +23,11 @@ export class LeaseRenewals {
   }
 
   /**
-   * Whether `next` may stay in memory instead of being written: a node Lease whose only
+   * Whether `next` may stay in memory instead of being written: a heartbeat Lease whose only
    * change is spec.renewTime, with the stored renewTime still within the flush interval.
    */
   absorb(key: string, current: KubeObject, next: KubeObject): boolean {
-    if (current.kind !== 'Lease' || current.metadata.namespace !== nodeLeaseNamespace) return false;
+    if (current.kind !== 'Lease' || !heartbeatNamespaces.has(current.metadata.namespace ?? '')) return false;
     const renewTime = specOf(next).renewTime;
     const stored = specOf(current).renewTime;
     if (typeof renewTime !== 'string' || typeof stored !== 'string') return false;
