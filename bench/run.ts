@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<void>> = {
   store: async () => (await import('./store.ts')).runStoreBench(),
   api: async () => (await import('./api.ts')).runApiBench(),
   pods: async () => (await import('./pods.ts')).runPodsBench(),
+  scheduler: async () => (await import('./scheduler.ts')).runSchedulerBench(),
 };
 
 const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

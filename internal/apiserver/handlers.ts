@@ -183,7 +183,7 @@ async function bindPod(storage: ResourceStorage, namespace: string | null, name:
   const target = isPlainObject(body) && isPlainObject(body.target) ? body.target : null;
   const node = target?.name;
   if (typeof node !== 'string' || node === '') throw badRequest('a Binding needs target.name, the node to bind to');
-  await storage.guaranteedUpdate(namespace, name, { ...options, subresource: undefined, operation: 'update' }, (pod) => {
+  await storage.guaranteedUpdate(namespace, name, { ...options, subresource: 'binding', operation: 'update' }, (pod) => {
     const spec = isPlainObject(pod.spec) ? pod.spec : {};
     if (pod.metadata.deletionTimestamp) throw conflict('pods', '', name, 'pod is being deleted, cannot be assigned to a host');
     if (typeof spec.nodeName === 'string' && spec.nodeName !== '') {

@@ -96,6 +96,7 @@ export type ResourceList = Record<string, string | number>;
 
 export interface Container {
   name?: string;
+  image?: string;
   resources?: { requests?: ResourceList; limits?: ResourceList };
   ports?: ContainerPort[];
   restartPolicy?: string;

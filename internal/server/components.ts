@@ -7,6 +7,7 @@ import type { ApiClient } from '../client/index.ts';
 import type { StorageRegistry } from '../apiserver/registry.ts';
 import type { Logger } from '../util/log.ts';
 import { controllerManager } from '../controllers/controller-manager.ts';
+import { scheduler } from '../scheduler/run.ts';
 
 export interface ComponentContext {
   /** Loopback client acting as `system:<identity>`. */
@@ -30,4 +31,5 @@ export interface ControlPlaneComponent {
 /** Every component the server starts, in order. */
 export const controlPlaneComponents: ControlPlaneComponent[] = [
   controllerManager,
+  scheduler,
 ];

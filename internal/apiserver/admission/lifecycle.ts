@@ -34,7 +34,8 @@ export function createLifecycle(options: LifecycleOptions): ObjectLifecycle {
       } else if (ctx.subresource === undefined) {
         applyDefaults(ctx.type, object);
       }
-      const causes = previous === null ? validateCreate(ctx.type, object) : validateUpdate(ctx.type, object, previous);
+      // A binding sets spec.nodeName, which a pod update may not change: it is not validated as one (as upstream's BindingREST).
+      const causes = previous === null ? validateCreate(ctx.type, object) : ctx.subresource === 'binding' ? [] : validateUpdate(ctx.type, object, previous);
       if (causes.length > 0) throw invalid(ctx.type.kind, ctx.type.group, object.metadata.name ?? '', causes);
       if (ctx.operation !== 'apply') recordManager(object, previous, ctx);
     },

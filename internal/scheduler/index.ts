@@ -1,0 +1,13 @@
+export { SchedulingAlgorithm, feasibleNodesToFind, type AlgorithmOptions, type Decision, type Random } from './algorithm.ts';
+export { SchedulerCache } from './cache.ts';
+export { fitErrorMessage, noNodesAvailable, type Diagnosis } from './fit-error.ts';
+export { maxNodeScore, type FilterPlugin, type Rejection, type ScorePlugin, type Snapshot } from './framework.ts';
+export { NodeInfo } from './node-info.ts';
+export { podInfo, type PodInfo } from './pod-info.ts';
+export { defaultFilters, defaultScores } from './plugins/index.ts';
+export { preempt, type PreemptionResult } from './preemption.ts';
+export { PriorityClasses } from './priority.ts';
+export { SchedulingQueue, type ClusterEvent, type QueuedPod } from './queue.ts';
+export { scheduler } from './run.ts';
+export { Scheduler, isOurs, type SchedulerOptions } from './scheduler.ts';
+export { asNode, asPod, podKey, type Node, type Pod } from './types.ts';
