@@ -5,11 +5,11 @@
  * and clean up after pods that are gone. Runs until `signal` aborts; containers keep
  * running after.
  */
-import { ApiStatusError, Informer, type ApiClient } from '../client/index.ts';
+import { ApiStatusError, Informer, NAMESPACE_INDEX, type ApiClient } from '../client/index.ts';
 import type { KubeObject } from '../apiserver/objects.ts';
 import type { Logger } from '../util/log.ts';
 import { EventRecorder } from './events.ts';
-import { CachedLookup, Kubelet, StatusManager, type KubeletEvent } from './kubelet/index.ts';
+import { CachedLookup, Kubelet, StatusManager, type KubeletEvent, type ObjectLookup } from './kubelet/index.ts';
 import type { ContainerRuntime } from './runtime/types.ts';
 
 export interface PodLoopOptions {
@@ -20,6 +20,10 @@ export interface PodLoopOptions {
   /** This node's pod network (a Docker bridge network) and subnet. */
   network: { name: string; subnet: string; gateway: string };
   hostIP?: string;
+  /** The agent's Service cache, for containers' service variables (none without it). */
+  services?: Informer;
+  /** What ClusterFirst pods' resolv.conf names (KubeletOptions.clusterDns). */
+  clusterDns?: { servers: string[]; domain: string };
   log: Logger;
   signal: AbortSignal;
 }
@@ -34,7 +38,7 @@ export async function runPods(options: PodLoopOptions): Promise<void> {
   const pods = api.resource('Pod', 'v1');
   const eventsApi = api.resource('Event', 'v1');
   await options.runtime.ensureNetwork(options.network);
-  const lookup = new CachedLookup({
+  const objects = new CachedLookup({
     fetch: async (kind, namespace, name) => {
       try {
         return await api.resource(kind, 'v1').get(namespace, name, { signal: AbortSignal.timeout(10_000) });
@@ -44,6 +48,12 @@ export async function runPods(options: PodLoopOptions): Promise<void> {
       }
     },
   });
+  const services = options.services;
+  const lookup: ObjectLookup = {
+    secret: (namespace, name) => objects.secret(namespace, name),
+    configMap: (namespace, name) => objects.configMap(namespace, name),
+    ...(services === undefined ? {} : { services: (namespace: string) => (services.hasSynced() ? services.store.byIndex(NAMESPACE_INDEX, namespace) : null) }),
+  };
   const statuses = new StatusManager({
     log,
     write: async (pod, status, writeSignal) => {
@@ -74,6 +84,7 @@ export async function runPods(options: PodLoopOptions): Promise<void> {
     nodeName,
     hostIP: options.hostIP,
     podNetwork: { name: options.network.name },
+    clusterDns: options.clusterDns,
     dataDir: options.dataDir,
     lookup,
     onStatus: (pod, status) => statuses.set(pod, status),

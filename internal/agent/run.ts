@@ -4,7 +4,7 @@
  * registration, then the heartbeat and status loops. Pods are run by the kubelet.
  */
 import Docker from 'dockerode';
-import { ApiClient, loadKubeconfig, realClock, sleep } from '../client/index.ts';
+import { ApiClient, InformerFactory, loadKubeconfig, realClock, sleep } from '../client/index.ts';
 import type { Logger } from '../util/log.ts';
 import { nthAddress, parseIpv4Cidr } from '../util/ip.ts';
 import { ensurePauseImage, localPauseImage } from './pause-image.ts';
@@ -15,6 +15,7 @@ import { DockerRuntime } from './runtime/docker.ts';
 import { startAgentApi } from './api/server.ts';
 import type { CertificatePair } from '../pki/index.ts';
 import { registerNode, reportStatus, runHeartbeat, statusReportIntervalMs, type NodeOptions } from './node-registration.ts';
+import { runClusterDns } from './dns/index.ts';
 
 export interface AgentConfig {
   kubeconfigPath: string;
@@ -31,6 +32,12 @@ export interface AgentConfig {
   serving: CertificatePair;
   /** Port of the agent API (logs, exec, port-forward); 0 picks a free one. */
   kubeletPort: number;
+  /** Cluster domain; default cluster.local. */
+  clusterDomain?: string;
+  /** Cluster IP of the DNS service; default 10.43.0.10. */
+  clusterDnsAddress?: string;
+  /** resolv.conf naming the resolvers cluster DNS forwards to; default $SKIFF_RESOLV_CONF, else /etc/resolv.conf. */
+  resolvConf?: string;
 }
 
 export interface RunningAgent {
@@ -75,6 +82,23 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
   log.info('node registered', { node: config.nodeName, ready: first.notReadyReason === undefined, runtime: first.runtimeVersion || 'unavailable' });
 
   const stop = new AbortController();
+
+  // Cluster DNS serves on this node's pod gateway, the address pods' resolv.conf names (see
+  // the README); its Service cache also gives containers their service variables.
+  const informers = new InformerFactory(api, { onError: (error) => log.debug('cluster cache watch', { error }) });
+  const clusterDomain = config.clusterDomain ?? 'cluster.local';
+  const podSubnet = parseIpv4Cidr(config.podCidr);
+  const dnsLoop = podSubnet === null ? Promise.resolve() : runClusterDns({
+    informers,
+    address: nthAddress(podSubnet, 1),
+    domain: clusterDomain,
+    serviceAddress: config.clusterDnsAddress,
+    resolvConf: config.resolvConf ?? (process.env.SKIFF_RESOLV_CONF || undefined),
+    log: log.with({ component: 'dns' }),
+    signal: stop.signal,
+  }).catch((error: unknown) => log.error('cluster DNS stopped', { error }));
+  informers.start(stop.signal);
+
   const socketPath = config.dockerSocket ?? '/var/run/docker.sock';
   const podLoop = async (): Promise<void> => {
     if (first.notReadyReason !== undefined) {
@@ -93,12 +117,16 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
       nodeName: config.nodeName,
       dataDir: config.dataDir,
       network: { name: `skiff-${config.nodeName}`, subnet: config.podCidr, gateway: nthAddress(subnet, 1) },
+      services: informers.informer('Service'),
+      clusterDns: { servers: [nthAddress(subnet, 1)], domain: clusterDomain },
       log,
       signal: stop.signal,
     });
   };
   const loops = [
     podLoop().catch((error: unknown) => log.error('pod loop stopped', { error })),
+    dnsLoop,
+    informers.stopped(),
     runHeartbeat(api, config.nodeName, log, stop.signal),
     (async () => {
       let last = JSON.stringify(first);

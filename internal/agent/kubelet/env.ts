@@ -5,6 +5,7 @@ import { expand } from './expand.ts';
 import { ConfigError, fieldValue, resourceValue, type PodAddresses } from './field-ref.ts';
 import type { ContainerSpecV1, KeySelector } from './pod-types.ts';
 import type { ObjectLookup } from './types.ts';
+import { serviceEnvironment } from './service-env.ts';
 
 const envName = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
@@ -29,6 +30,16 @@ export class SourceCache {
     }
     const object = await found;
     return object ? objectData(object, kind) : null;
+  }
+
+  /** The pod's service variables (service-env.ts); ConfigError while the Service cache was never filled. */
+  serviceVariables(enableServiceLinks: boolean): Map<string, string> {
+    const lookup = this.#lookup;
+    if (lookup.services === undefined) return new Map();
+    const own = lookup.services(this.#namespace);
+    const masters = lookup.services('default');
+    if (own === null || masters === null) throw new ConfigError('services have not yet been read at least once, cannot construct envvars');
+    return serviceEnvironment(this.#namespace, enableServiceLinks, this.#namespace === 'default' ? own : [...masters, ...own]);
   }
 }
 
@@ -72,6 +83,7 @@ export async function containerEnv(
 ): Promise<EnvVar[]> {
   const namespace = pod.metadata.namespace ?? 'default';
   const vars = new Map<string, string>();
+  const services = sources.serviceVariables((pod.spec as { enableServiceLinks?: boolean } | undefined)?.enableServiceLinks !== false);
   for (const from of container.envFrom ?? []) {
     const ref = from.configMapRef ?? from.secretRef;
     const kind = from.configMapRef ? 'configMap' : 'secret';
@@ -90,12 +102,14 @@ export async function containerEnv(
   for (const variable of container.env ?? []) {
     const from = variable.valueFrom;
     let value: string | undefined;
-    if (!from) value = expand(variable.value ?? '', (name) => vars.get(name));
+    if (!from) value = expand(variable.value ?? '', (name) => vars.get(name) ?? services.get(name));
     else if (from.fieldRef) value = fieldValue(pod, from.fieldRef.fieldPath, addresses);
     else if (from.resourceFieldRef) value = resourceValue(pod, container.name, from.resourceFieldRef);
     else if (from.configMapKeyRef) value = await keyValue(sources, 'configMap', from.configMapKeyRef, namespace);
     else if (from.secretKeyRef) value = await keyValue(sources, 'secret', from.secretKeyRef, namespace);
     if (value !== undefined) vars.set(variable.name, value);
   }
+  // Service variables come last and never replace a variable the pod sets itself.
+  for (const [name, value] of services) if (!vars.has(name)) vars.set(name, value);
   return [...vars].map(([name, value]) => ({ name, value }));
 }

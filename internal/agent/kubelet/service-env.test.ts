@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KubeObject } from '../../apiserver/objects.ts';
+import { containerEnv, SourceCache } from './env.ts';
+import { ConfigError } from './field-ref.ts';
 import { serviceEnvironment } from './service-env.ts';
+import type { ObjectLookup } from './types.ts';
 
 const service = (namespace: string, name: string, spec: Record<string, unknown>): KubeObject =>
   ({ metadata: { namespace, name }, spec: { type: 'ClusterIP', ...spec } }) as KubeObject;
@@ -72,5 +75,36 @@ describe('service environment variables', () => {
     assert.equal(vars.get('V6_PORT'), 'tcp://[fd00::10]:80');
     assert.equal(vars.get('V6_PORT_80_TCP_ADDR'), 'fd00::10');
     assert.equal(vars.get('V6_SERVICE_HOST'), 'fd00::10');
+  });
+});
+
+describe('service variables in a container environment', () => {
+  const lookup = (services: KubeObject[] | null): ObjectLookup => ({
+    secret: async () => null,
+    configMap: async () => null,
+    services: (namespace) => services?.filter((s) => s.metadata.namespace === namespace) ?? null,
+  });
+  const pod = (spec: Record<string, unknown> = {}): KubeObject => ({ metadata: { namespace: 'apps', name: 'p' }, spec: { containers: [], ...spec } }) as KubeObject;
+  const env = (services: KubeObject[] | null, container: Record<string, unknown>, spec?: Record<string, unknown>) =>
+    containerEnv(pod(spec), { name: 'main', ...container } as Parameters<typeof containerEnv>[1], {}, new SourceCache(lookup(services), 'apps'));
+
+  it("come after the container's own variables, which they never replace, and serve $(VAR) references", async () => {
+    const vars = await env([kubernetes, redis], { env: [{ name: 'REDIS_PRIMARY_SERVICE_PORT', value: 'mine' }, { name: 'URL', value: 'redis://$(REDIS_PRIMARY_SERVICE_HOST):6379' }] });
+    const names = vars.map((v) => v.name);
+    assert.deepEqual(names.slice(0, 2), ['REDIS_PRIMARY_SERVICE_PORT', 'URL']);
+    assert.equal(vars.find((v) => v.name === 'URL')?.value, 'redis://10.43.7.9:6379');
+    assert.equal(vars.filter((v) => v.name === 'REDIS_PRIMARY_SERVICE_PORT').length, 1);
+    assert.equal(vars[0]?.value, 'mine');
+    assert.ok(names.includes('KUBERNETES_SERVICE_HOST'));
+  });
+
+  it('follow spec.enableServiceLinks', async () => {
+    const names = (await env([kubernetes, redis], {}, { enableServiceLinks: false })).map((v) => v.name);
+    assert.ok(names.includes('KUBERNETES_SERVICE_HOST'));
+    assert.ok(!names.includes('REDIS_PRIMARY_SERVICE_HOST'));
+  });
+
+  it('hold the container back while the Service cache has never been filled', async () => {
+    await assert.rejects(env(null, {}), (error: unknown) => error instanceof ConfigError && /services have not yet been read/.test(error.message));
   });
 });

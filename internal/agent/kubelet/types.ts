@@ -7,6 +7,12 @@ import type { ContainerRuntime, DnsConfig } from '../runtime/types.ts';
 export interface ObjectLookup {
   secret(namespace: string, name: string): Promise<KubeObject | null>;
   configMap(namespace: string, name: string): Promise<KubeObject | null>;
+  /**
+   * The cached Services of a namespace, for containers' service variables; null while the
+   * cache has not been filled once (containers then wait, as the kubelet's do). Without
+   * this method containers get no service variables.
+   */
+  services?(namespace: string): readonly KubeObject[] | null;
 }
 
 /** Delays of the restart (and image pull) back-off. */
@@ -32,7 +38,11 @@ export interface KubeletOptions {
   clock?: Clock;
   /** Called whenever a pod's status changed from the last one delivered for it. */
   onStatus(pod: KubeObject, status: PodStatus): void;
-  /** Cluster DNS for ClusterFirst pods; default 10.43.0.10 and cluster.local. */
+  /**
+   * Cluster DNS for ClusterFirst pods: `servers` is what their resolv.conf names; default
+   * 10.43.0.10 and cluster.local. The agent passes its node-local DNS server (the pod
+   * network gateway) while no service proxy forwards 10.43.0.10 to it.
+   */
   clusterDns?: { servers: string[]; domain: string };
   /** Host DNS for dnsPolicy Default; default: Docker's own (empty). */
   hostDns?: DnsConfig;
