@@ -143,6 +143,10 @@ ${pod('client')}${pod('db-0')}${pod('db-1')}`;
     assert.doesNotMatch(found.out, /bad address/);
     const missing = await exec(['nc', '-w', '1', 'kubernetes.nowhere', '443']);
     assert.match(missing.out, /bad address 'kubernetes\.nowhere'/);
+    // The search path answered kubernetes.default; only the missing name was tried as written, upstream.
+    const forwarded = upstream.questions.map((q) => q.name.toLowerCase());
+    assert.ok(!forwarded.includes('kubernetes.default'), forwarded.join(' '));
+    assert.ok(forwarded.includes('kubernetes.nowhere'), forwarded.join(' '));
   });
 
   it('resolves a headless service to its ready pod addresses, and an endpoint by hostname', async () => {

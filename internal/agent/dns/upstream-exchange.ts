@@ -13,7 +13,10 @@ export function udpExchange(query: Buffer, upstream: Upstream, timeoutMs: number
   return new Promise((resolve, reject) => {
     const socket = createSocket(isIP(upstream.address) === 6 ? 'udp6' : 'udp4');
     const id = query.readUInt16BE(0);
+    let done = false;
     const finish = (error: Error | null, reply?: Buffer): void => {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
       socket.removeAllListeners('message');
       socket.close();
