@@ -8,6 +8,7 @@ import type { StorageRegistry } from '../apiserver/registry.ts';
 import type { Logger } from '../util/log.ts';
 import { controllerManager } from '../controllers/controller-manager.ts';
 import { scheduler } from '../scheduler/run.ts';
+import { endpointsComponent, serviceLbComponent } from '../controllers/endpoints/index.ts';
 
 export interface ComponentContext {
   /** Loopback client acting as `system:<identity>`. */
@@ -32,4 +33,6 @@ export interface ControlPlaneComponent {
 export const controlPlaneComponents: ControlPlaneComponent[] = [
   controllerManager,
   scheduler,
+  endpointsComponent,
+  serviceLbComponent,
 ];

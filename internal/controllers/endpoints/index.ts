@@ -1,0 +1,1 @@
+export { endpointsComponent, serviceLbComponent } from './components.ts';
