@@ -9,5 +9,6 @@ export { preempt, type PreemptionResult } from './preemption.ts';
 export { PriorityClasses } from './priority.ts';
 export { SchedulingQueue, type ClusterEvent, type QueuedPod } from './queue.ts';
 export { scheduler } from './run.ts';
-export { Scheduler, isOurs, type SchedulerOptions } from './scheduler.ts';
+export { ClusterState, isOurs, wantsScheduling } from './cluster-state.ts';
+export { Scheduler, type SchedulerOptions } from './scheduler.ts';
 export { asNode, asPod, podKey, type Node, type Pod } from './types.ts';
