@@ -15,6 +15,7 @@ import { DockerRuntime } from './runtime/docker.ts';
 import { startAgentApi } from './api/server.ts';
 import type { CertificatePair } from '../pki/index.ts';
 import { registerNode, reportStatus, runHeartbeat, statusReportIntervalMs, type NodeOptions } from './node-registration.ts';
+import { startProxy, type ProxyMode } from './proxy/index.ts';
 import { runClusterDns } from './dns/index.ts';
 
 export interface AgentConfig {
@@ -32,6 +33,10 @@ export interface AgentConfig {
   serving: CertificatePair;
   /** Port of the agent API (logs, exec, port-forward); 0 picks a free one. */
   kubeletPort: number;
+  /** How Service traffic is routed; default iptables. */
+  proxyMode?: ProxyMode;
+  /** On stop, remove this node's Service rules. */
+  cleanup?: boolean;
   /** Cluster domain; default cluster.local. */
   clusterDomain?: string;
   /** Cluster IP of the DNS service; default 10.43.0.10. */
@@ -80,6 +85,12 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
     throw error;
   });
   log.info('node registered', { node: config.nodeName, ready: first.notReadyReason === undefined, runtime: first.runtimeVersion || 'unavailable' });
+
+  // Service proxy: its own informers and rules; stopped last, so Services keep working while the rest stops.
+  const proxy = await startProxy({ api, nodeName: config.nodeName, podCidr: config.podCidr, mode: config.proxyMode ?? 'iptables', cleanupOnStop: config.cleanup ?? false, log: log.with({ component: 'proxy' }) }).catch(async (error: unknown) => {
+    await agentApi.close();
+    throw error;
+  });
 
   const stop = new AbortController();
 
@@ -150,6 +161,7 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
     async stop() {
       stop.abort();
       await Promise.allSettled([...loops, agentApi.close()]);
+      await proxy.stop();
       api.close();
     },
   };

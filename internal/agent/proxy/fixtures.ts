@@ -1,5 +1,9 @@
-/** Service and EndpointSlice objects for the proxy's tests. */
+/** Service and EndpointSlice objects, and rule helpers, for the proxy's tests. */
 import type { JsonObject, KubeObject } from '../../apiserver/objects.ts';
+import { buildIptablesRules } from './iptables-rules.ts';
+import { servicePortsOf } from './model.ts';
+import { fullRestoreText } from './restore-text.ts';
+import type { NodeContext } from './types.ts';
 
 export interface EndpointFixture {
   ip: string;
@@ -37,4 +41,15 @@ export function sliceFixture(service: string, endpoints: readonly EndpointFixtur
       };
     }),
   };
+}
+
+/** A node for rule tests: n1 at 192.0.2.1 (and 127.0.0.1), pods in 10.42.0.0/24, serving load balancers. */
+export const testNode: NodeContext = { nodeName: 'n1', addresses: ['127.0.0.1', '192.0.2.1'], localPodCidr: '10.42.0.0/24', servesLoadBalancers: true };
+
+/** The restore lines `service` adds to an empty rule set on `node` (chain prefix SKIFF-t), in order. */
+export function serviceRuleLines(service: KubeObject, slices: KubeObject[], node: NodeContext = testNode): string[] {
+  const none = { filter: new Set<string>(), nat: new Set<string>() };
+  const base = new Set(fullRestoreText(buildIptablesRules([], node, 'SKIFF-t'), none).split('\n'));
+  const text = fullRestoreText(buildIptablesRules(servicePortsOf(service, slices), node, 'SKIFF-t'), none);
+  return text.split('\n').filter((line) => !base.has(line));
 }

@@ -5,7 +5,7 @@
  * the chains that changed since the last successful write (as kube-proxy does).
  */
 import { jumpRules } from './iptables-base.ts';
-import { chainsStartingWith, parseIptablesSave, removalText } from './iptables-save.ts';
+import { chainsStartingWith, orphanedPrefixes, parseIptablesSave, removalText } from './iptables-save.ts';
 import { runChecked, type CommandRunner } from './command-runner.ts';
 import { appliedStateOf, fullRestoreText, incrementalRestoreText, type AppliedState } from './restore-text.ts';
 import type { RuleSet } from './rule-set.ts';
@@ -23,16 +23,23 @@ export interface SyncResult {
 export class IptablesApplier {
   readonly #runner: CommandRunner;
   readonly #prefix: string;
+  readonly #owner: string | null;
   #applied: AppliedState | null = null;
 
-  constructor(runner: CommandRunner, prefix: string) {
+  /**
+   * `owner` (e.g. "pid=1234 node=pi-01") is kept in a `<prefix>-OWNER` chain nothing jumps
+   * to, so another agent can tell these chains from ones a dead process left.
+   */
+  constructor(runner: CommandRunner, prefix: string, owner: string | null = null) {
     this.#runner = runner;
     this.#prefix = prefix;
+    this.#owner = owner;
   }
 
   /** Rewrites every chain of the prefix to `rules`, removes stale ones and ensures the jumps and sysctls. */
-  async fullSync(rules: RuleSet): Promise<SyncResult> {
-    this.#checkPrefix(rules);
+  async fullSync(given: RuleSet): Promise<SyncResult> {
+    this.#checkPrefix(given);
+    const rules = this.#withOwner(given);
     this.#applied = null;
     await enableRouteLocalnet(this.#runner);
     const saved = parseIptablesSave(await runChecked(this.#runner, 'read the iptables rules', 'iptables-save', []));
@@ -45,9 +52,10 @@ export class IptablesApplier {
   }
 
   /** Writes only what changed since the last sync; falls back to a full sync when nothing was applied yet. */
-  async incrementalSync(rules: RuleSet): Promise<SyncResult> {
-    this.#checkPrefix(rules);
-    if (this.#applied === null) return this.fullSync(rules);
+  async incrementalSync(given: RuleSet): Promise<SyncResult> {
+    this.#checkPrefix(given);
+    if (this.#applied === null) return this.fullSync(given);
+    const rules = this.#withOwner(given);
     const text = incrementalRestoreText(rules, this.#applied);
     if (text === null) return { kind: 'unchanged', bytes: 0 };
     try {
@@ -80,6 +88,13 @@ export class IptablesApplier {
     }
   }
 
+  #withOwner(rules: RuleSet): RuleSet {
+    if (this.#owner === null) return rules;
+    const filter = new Map(rules.filter);
+    filter.set(`${this.#prefix}-OWNER`, [`-m comment --comment "skiff agent ${this.#owner}" -j RETURN`]);
+    return { ...rules, filter };
+  }
+
   #checkPrefix(rules: RuleSet): void {
     if (rules.prefix !== this.#prefix) throw new Error(`Cannot apply rules of prefix ${rules.prefix} with the applier of prefix ${this.#prefix}`);
   }
@@ -95,6 +110,28 @@ export async function removeRules(runner: CommandRunner, owned: (chain: string) 
   if (text === null) return 0;
   await runChecked(runner, 'remove the service rules', 'iptables-restore', ['-w', lockWaitSeconds, '--noflush'], text);
   return [...saved.filter.chains].filter(owned).length + [...saved.nat.chains].filter(owned).length;
+}
+
+/**
+ * Removes the chains of other prefixes whose owning process is gone (or unknown), as
+ * left by agents that were killed or renamed; resolves to the prefixes removed.
+ */
+export async function removeOrphanedRules(runner: CommandRunner, own: string, alive: (pid: number) => boolean = processAlive): Promise<string[]> {
+  const saved = parseIptablesSave(await runChecked(runner, 'read the iptables rules', 'iptables-save', []));
+  const orphaned = orphanedPrefixes(saved, own, alive);
+  if (orphaned.length === 0) return [];
+  const text = removalText(saved, (chain) => orphaned.some((prefix) => chain.startsWith(`${prefix}-`)));
+  if (text !== null) await runChecked(runner, 'remove rules of stopped agents', 'iptables-restore', ['-w', lockWaitSeconds, '--noflush'], text);
+  return orphaned;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Lets DNAT send packets from 127.0.0.1 to pods, so node ports answer on localhost (kube-proxy sets the same). */

@@ -65,3 +65,24 @@ export function removalText(saved: SavedState, owned: (chain: string) => boolean
 function emptyTable(): SavedTable {
   return { chains: new Set(), rules: [] };
 }
+
+/**
+ * Prefixes of skiff chains in `saved` whose owner is gone: no `<prefix>-OWNER` chain, or
+ * one naming a process `alive` says has exited. `own` is never listed.
+ */
+export function orphanedPrefixes(saved: SavedState, own: string, alive: (pid: number) => boolean): string[] {
+  const prefixes = new Set<string>();
+  for (const table of [saved.filter, saved.nat]) {
+    for (const chain of table.chains) {
+      const match = /^(SKIFF-[A-Za-z0-9]+)-/.exec(chain);
+      if (match?.[1] !== undefined && match[1] !== own) prefixes.add(match[1]);
+    }
+  }
+  const orphaned: string[] = [];
+  for (const prefix of [...prefixes].sort()) {
+    const owner = saved.filter.rules.find((rule) => rule.chain === `${prefix}-OWNER`);
+    const pid = owner === undefined ? null : /pid=(\d+)/.exec(owner.line)?.[1];
+    if (pid === null || pid === undefined || !alive(Number(pid))) orphaned.push(prefix);
+  }
+  return orphaned;
+}

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { KubeObject } from '../../apiserver/objects.ts';
 import { serviceFixture, sliceFixture, type EndpointFixture } from './fixtures.ts';
-import { IptablesApplier, removeRules } from './iptables-applier.ts';
+import { IptablesApplier, removeOrphanedRules, removeRules } from './iptables-applier.ts';
 import { buildIptablesRules } from './iptables-rules.ts';
 import { servicePortsOf } from './model.ts';
 import { clientAddress, NetnsLab, nodeClientSide, nodePodSide, podAddresses, podCidr, type Attempt } from './netns-lab.ts';
@@ -144,18 +144,25 @@ describe('iptables proxy in a network namespace', () => {
     assert.deepEqual(servers(await lab.connect('10.96.0.21', 80)), new Set([podA]));
   });
 
-  test('a full sync deletes chains an earlier run left, and cleanup removes every rule of the prefix but not those of another agent', async () => {
-    const neighbour = new IptablesApplier(lab.runner(lab.node), 'SKIFF-nbr');
+  test('a full sync deletes chains an earlier run left, orphaned agents\' chains are collected, and cleanup removes every rule of the prefix but not those of another agent', async () => {
     const web = { service: serviceFixture('web', { clusterIP: '10.96.0.10' }), slices: [sliceFixture('web', [local(podA)])] };
+    const neighbour = new IptablesApplier(lab.runner(lab.node), 'SKIFF-nbr', `pid=${process.pid} node=neighbour`);
     await neighbour.fullSync(buildIptablesRules(ports([web]), node, 'SKIFF-nbr'));
+    const ghost = new IptablesApplier(lab.runner(lab.node), 'SKIFF-ghost', 'pid=999999999 node=ghost');
+    await ghost.fullSync(buildIptablesRules(ports([web]), node, 'SKIFF-ghost'));
     await runIn(lab, ['-t', 'nat', '-N', `${prefix}-SVC-LEFTOVER`]);
     await sync([web], true);
     assert.doesNotMatch(await lab.iptablesSave(), /LEFTOVER/);
+    assert.deepEqual(await removeOrphanedRules(lab.runner(lab.node), prefix), ['SKIFF-ghost']);
+    const afterCollect = await lab.iptablesSave();
+    assert.doesNotMatch(afterCollect, /SKIFF-ghost/);
+    assert.match(afterCollect, /-A SKIFF-nbr-OWNER -m comment --comment "skiff agent pid=\d+ node=neighbour" -j RETURN/);
 
     assert.ok((await applier.cleanup()) > 0);
     const saved = await lab.iptablesSave();
     assert.doesNotMatch(saved, new RegExp(`${prefix}-`));
     assert.match(saved, /SKIFF-nbr-SERVICES/);
+    assert.deepEqual(servers(await lab.connect('10.96.0.10', 80)), new Set([podA]), 'the other agent still routes its services');
     assert.ok((await removeRules(lab.runner(lab.node), (chain) => chain.startsWith('SKIFF-'))) > 0);
     assert.doesNotMatch(await lab.iptablesSave(), /SKIFF/);
   });

@@ -46,16 +46,6 @@ export function incrementalRestoreText(rules: RuleSet, applied: AppliedState): s
   return out.length === 0 ? null : out.join('\n') + '\n';
 }
 
-/** Deletes `chains` of one or both tables: declared (emptied), then removed. */
-export function deleteChainsText(chains: Record<Table, readonly string[]>): string {
-  const out: string[] = [];
-  for (const table of tables) {
-    if (chains[table].length === 0) continue;
-    writeTable(out, table, [], new Map(), [...chains[table]].sort());
-  }
-  return out.join('\n') + '\n';
-}
-
 function writeTable(out: string[], table: Table, write: readonly string[], chains: Map<string, string[]>, remove: readonly string[]): void {
   out.push(`*${table}`);
   for (const chain of write) out.push(`:${chain} - [0:0]`);

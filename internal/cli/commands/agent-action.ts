@@ -2,6 +2,8 @@
 import { hostname } from 'node:os';
 import { joinCluster } from '../../agent/join.ts';
 import { startAgent } from '../../agent/run.ts';
+import { checkIpvsSupport, hostRunner, ProxyModeError } from '../../agent/proxy/index.ts';
+import { UsageError } from '../usage-error.ts';
 import { createLogger, type LogLevel } from '../../util/log.ts';
 import { buildInfo } from '../build-info.ts';
 import type { Invocation } from '../command.ts';
@@ -11,6 +13,12 @@ export async function runAgentCommand({ settings, args }: Invocation<typeof agen
   const level = settings['log-level'];
   const log = createLogger(level === 'error' || level === 'warn' || level === 'debug' ? (level as LogLevel) : 'info');
   const nodeName = settings['node-name'] || hostname();
+  // An impossible proxy mode is a configuration mistake: refuse before joining, in one line.
+  if (settings['proxy-mode'] === 'ipvs') {
+    await checkIpvsSupport(hostRunner()).catch((error: unknown) => {
+      throw error instanceof ProxyModeError ? new UsageError(error.message) : error;
+    });
+  }
   const joined = await joinCluster({ token: token || args[0] || '', server: settings.server || undefined, nodeName, dataDir: settings['data-dir'] });
   if (joined.joined) log.info('joined the cluster', { server: joined.server, node: nodeName, podCidr: joined.podCidr });
   else log.info('joined the cluster earlier: using the stored node credentials', { server: joined.server, node: nodeName, podCidr: joined.podCidr });
@@ -24,6 +32,8 @@ export async function runAgentCommand({ settings, args }: Invocation<typeof agen
       caPem: joined.caPem,
       serving: joined.serving,
       kubeletPort: settings['kubelet-port'],
+      proxyMode: settings['proxy-mode'] === 'ipvs' ? 'ipvs' : 'iptables',
+      cleanup: settings.cleanup,
     },
     log,
   );
