@@ -23,6 +23,8 @@ const concerns: Record<ClusterEvent, ReadonlySet<string> | 'all'> = {
   AssignedPodUpdate: new Set(['InterPodAffinity', 'PodTopologySpread']),
 };
 
+const unschedulableScanMs = 1000;
+
 export interface QueuedPod {
   key: string;
   pod: PodInfo;
@@ -69,6 +71,7 @@ export class SchedulingQueue {
   /** The last cycle in which each event happened. */
   readonly #eventCycles = new Map<ClusterEvent, number>();
   #cycle = 0;
+  #lastUnschedulableScan = Number.NEGATIVE_INFINITY;
 
   constructor(options: QueueOptions = {}) {
     this.#initialBackoffMs = options.initialBackoffMs ?? 1000;
@@ -179,6 +182,9 @@ export class SchedulingQueue {
       next.timestamp = now;
       this.#active.push(next);
     }
+    // Scanning every parked pod on each pop would cost a lot with many of them; once a second is plenty for a 5-minute limit.
+    if (now - this.#lastUnschedulableScan < unschedulableScanMs) return;
+    this.#lastUnschedulableScan = now;
     for (const [key, item] of this.#unschedulable) {
       if (now - item.timestamp < this.#maxUnschedulableMs) continue;
       this.#unschedulable.delete(key);

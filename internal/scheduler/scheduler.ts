@@ -16,7 +16,10 @@ import type { QueuedPod } from './queue.ts';
 import { asNode, asPod } from './types.ts';
 import { Waker } from './waker.ts';
 import { WriteQueue } from './write-queue.ts';
-import { ApiWriter, isFinalBindingError } from './writer.ts';
+import { ApiWriter, isGone } from './writer.ts';
+
+/** How long the loop keeps deciding before it yields the event loop. */
+const decisionSliceMs = 5;
 
 export interface SchedulerOptions {
   api: ApiClient;
@@ -52,7 +55,7 @@ export class Scheduler {
     this.#algorithm = new SchedulingAlgorithm({ random: options.random ?? Math.random });
     this.#writer = new ApiWriter(options.api, options.log);
     this.#writes = new WriteQueue(options.maxConcurrentWrites ?? 16, (key, error) => {
-      if (!this.#signal?.aborted && !isFinalBindingError(error)) this.#log.warn('a scheduler write failed', { write: key, error });
+      if (!this.#signal?.aborted && !isGone(error)) this.#log.warn('a scheduler write failed', { write: key, error });
     });
   }
 
@@ -108,6 +111,7 @@ export class Scheduler {
   }
 
   async #loop(signal: AbortSignal): Promise<void> {
+    let sliceStart = performance.now();
     while (!signal.aborted) {
       const item = await this.#next(signal);
       if (item === undefined) return;
@@ -119,8 +123,12 @@ export class Scheduler {
         this.#state.queue.requeueBackoff(item, this.#clock.now());
       }
       while (this.#bindings >= this.#maxBindings && !signal.aborted) await this.#waker.sleep(signal);
-      // Let informer events and binding answers in between decisions.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      // Decisions take well under a millisecond: make several, then let informer events,
+      // binding answers and the API server (on the same event loop) have their turn.
+      if (performance.now() - sliceStart >= decisionSliceMs) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
     }
   }
 
@@ -191,7 +199,10 @@ export class Scheduler {
     this.#state.queue.requeueUnschedulable(item, rejectedBy, now);
     this.#log.debug('pod does not fit', { pod: item.key, message });
     this.#writer.event(pod, 'Warning', 'FailedScheduling', message);
-    this.#writes.enqueue(`status ${item.key}`, () => this.#writer.markUnschedulable(pod, message, nominated, now, this.#aborting()));
+    // Written later, and only while the pod is still waiting: a binding made meanwhile must not be contradicted.
+    this.#writes.enqueue(`status ${item.key}`, async () => {
+      if (this.#stillPending(item.key)) await this.#writer.markUnschedulable(pod, message, nominated, now, this.#aborting());
+    });
   }
 
   async #bind(item: QueuedPod, node: string): Promise<void> {
@@ -204,8 +215,7 @@ export class Scheduler {
       this.#writer.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''} to ${node}`);
     } catch (error) {
       this.#state.bindingFailed(item.key, this.#clock.now());
-      if (this.#signal?.aborted || isFinalBindingError(error)) {
-        // Gone, or bound by someone else: the informer brings the final state.
+      if (this.#signal?.aborted || isGone(error)) {
         queue.done(item.key);
         return;
       }
@@ -217,6 +227,12 @@ export class Scheduler {
       this.#bindings--;
       this.#waker.wake();
     }
+  }
+
+  /** True while the pod exists unbound and no binding of it is under way. */
+  #stillPending(key: string): boolean {
+    const latest = this.#pods?.store.get(key);
+    return latest !== undefined && wantsScheduling(asPod(latest)) && this.#state.cache.nodeOf(key) === undefined;
   }
 
   /** The run's signal (writes started after it aborted fail at once). */

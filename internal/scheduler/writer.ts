@@ -14,9 +14,12 @@ export const schedulerName = 'default-scheduler';
 
 export type EventType = 'Normal' | 'Warning';
 
-/** True for errors saying the pod is gone or already bound (nothing left to do). */
-export function isFinalBindingError(error: unknown): boolean {
-  return error instanceof ApiStatusError && (error.code === 404 || error.code === 409);
+/**
+ * True when the pod is gone (nothing left to write). A conflict is not final: the pod may
+ * have been bound elsewhere, which the informer will tell; a retry finds that out.
+ */
+export function isGone(error: unknown): boolean {
+  return error instanceof ApiStatusError && error.code === 404;
 }
 
 function timestamp(ms: number): string {
