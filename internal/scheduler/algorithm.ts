@@ -14,6 +14,7 @@ import { defaultFilters, defaultScores } from './plugins/defaults.ts';
 /** A source of floats in [0, 1), like Math.random. */
 export type Random = () => number;
 
+/** How a SchedulingAlgorithm decides; only `random` is required. */
 export interface AlgorithmOptions {
   random: Random;
   filters?: readonly FilterPlugin[];
@@ -22,6 +23,7 @@ export interface AlgorithmOptions {
   percentageOfNodesToScore?: number;
 }
 
+/** A node for the pod, or the record of why every node refused it. */
 export type Decision =
   | { kind: 'fit'; node: string; feasibleNodes: number; evaluatedNodes: number }
   | { kind: 'unfit'; diagnosis: Diagnosis; numAllNodes: number };

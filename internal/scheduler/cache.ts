@@ -11,6 +11,7 @@ import type { PodInfo } from './pod-info.ts';
 import type { Labels } from './selectors.ts';
 import type { Node } from './types.ts';
 
+/** Nodes and placed pods; see the file comment. Decisions read it directly as their Snapshot. */
 export class SchedulerCache implements Snapshot {
   readonly #nodes = new Map<string, NodeInfo>();
   #list: NodeInfo[] | null = null;

@@ -42,6 +42,7 @@ function changedForScheduling(before: Node, after: Node): boolean {
   return facts(before) !== facts(after);
 }
 
+/** The cache, queue and priorities, changed only through the informer-event methods below. */
 export class ClusterState {
   readonly cache = new SchedulerCache();
   readonly queue = new SchedulingQueue();

@@ -44,6 +44,7 @@ export interface Cycle {
   snapshot: Snapshot;
 }
 
+/** One filter's verdict on one node: null when the pod may go there. */
 export type NodeFilter = (node: NodeInfo) => Rejection | null;
 
 /** What a filter plugin's PreFilter yields. */
@@ -53,12 +54,14 @@ export interface Prepared {
   nodeNames?: ReadonlySet<string>;
 }
 
+/** A filter: prepared once per pod, then asked about each node in turn. */
 export interface FilterPlugin {
   name: string;
   /** null: the plugin has nothing to check for this pod; a Rejection: no node can fit. */
   prepare(cycle: Cycle): Prepared | Rejection | null;
 }
 
+/** A score plugin prepared for one pod and its feasible nodes. */
 export interface NodeScorer {
   /** The raw score of one feasible node. */
   score(node: NodeInfo): number;
@@ -66,6 +69,7 @@ export interface NodeScorer {
   normalize?(scores: number[], nodes: readonly NodeInfo[]): void;
 }
 
+/** A score: its normalized 0..100 scores are multiplied by `weight` and summed over plugins. */
 export interface ScorePlugin {
   name: string;
   weight: number;

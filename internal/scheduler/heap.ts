@@ -1,5 +1,6 @@
 /** A binary heap of keyed items: push, pop, peek and removal by key in O(log n). */
 
+/** Ordered by `before`; at most one item per key. */
 export class KeyedHeap<T> {
   readonly #items: T[] = [];
   readonly #index = new Map<string, number>();

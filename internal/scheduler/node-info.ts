@@ -28,6 +28,7 @@ function factsOf(node: Node): NodeFacts {
   };
 }
 
+/** A node and the pods counted on it, with running totals of their requests and host ports. */
 export class NodeInfo {
   readonly name: string;
   node: Node;

@@ -20,17 +20,20 @@ export interface AffinityTerm {
   namespaceSelector: LabelMatcher | null;
 }
 
+/** A preferred term with its weight (1..100). */
 export interface WeightedAffinityTerm {
   weight: number;
   term: AffinityTerm;
 }
 
+/** A host port a container binds (address 0.0.0.0 when none is given). */
 export interface HostPort {
   ip: string;
   protocol: string;
   port: number;
 }
 
+/** Everything the checks read about a pod, computed once. */
 export interface PodInfo {
   pod: Pod;
   key: string;

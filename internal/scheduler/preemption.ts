@@ -13,6 +13,7 @@ import { fitErrorMessage, newDiagnosis, type Diagnosis } from './fit-error.ts';
 import type { NodeInfo } from './node-info.ts';
 import type { PodInfo } from './pod-info.ts';
 
+/** Pods to evict on one node, or the message saying why preemption cannot help. */
 export type PreemptionResult =
   | { kind: 'preempt'; node: string; victims: PodInfo[] }
   | { kind: 'none'; message: string };

@@ -25,6 +25,7 @@ const concerns: Record<ClusterEvent, ReadonlySet<string> | 'all'> = {
 
 const unschedulableScanMs = 1000;
 
+/** A pod in the queue with its attempt count and timing. */
 export interface QueuedPod {
   key: string;
   pod: PodInfo;
@@ -41,6 +42,7 @@ export interface QueuedPod {
   cycle: number;
 }
 
+/** Timing of the queue; the defaults are kube-scheduler's. */
 export interface QueueOptions {
   initialBackoffMs?: number;
   maxBackoffMs?: number;
@@ -55,6 +57,7 @@ function concerned(event: ClusterEvent, rejectedBy: ReadonlySet<string>): boolea
   return false;
 }
 
+/** See the file comment; every method takes the current time instead of reading a clock. */
 export class SchedulingQueue {
   readonly #initialBackoffMs: number;
   readonly #maxBackoffMs: number;

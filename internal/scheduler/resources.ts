@@ -8,6 +8,7 @@
 import { parseQuantity } from '../api/validation/quantity.ts';
 import type { Container, Pod, ResourceList } from './types.ts';
 
+/** An amount of each resource in the scheduler's units. */
 export interface Resources {
   milliCpu: number;
   memory: number;

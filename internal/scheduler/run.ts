@@ -9,6 +9,7 @@ import { LeaderElector } from '../controllers/leader-election.ts';
 import type { ComponentContext, ControlPlaneComponent } from '../server/components.ts';
 import { Scheduler } from './scheduler.ts';
 
+/** Registered in internal/server/components.ts; acts as system:kube-scheduler. */
 export const scheduler: ControlPlaneComponent = {
   name: 'scheduler',
   identity: 'kube-scheduler',

@@ -21,6 +21,7 @@ import { ApiWriter, isGone } from './writer.ts';
 /** How long the loop keeps deciding before it yields the event loop. */
 const decisionSliceMs = 5;
 
+/** What a Scheduler needs; clock and random source are injectable for tests. */
 export interface SchedulerOptions {
   api: ApiClient;
   log: Logger;
@@ -32,6 +33,7 @@ export interface SchedulerOptions {
   maxConcurrentWrites?: number;
 }
 
+/** One scheduler; `run` it while this process leads. */
 export class Scheduler {
   readonly #api: ApiClient;
   readonly #log: Logger;

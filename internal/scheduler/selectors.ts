@@ -6,6 +6,7 @@
  */
 import type { LabelSelector, NodeSelectorRequirement, NodeSelectorTerm } from './types.ts';
 
+/** Labels of a pod, node or namespace. */
 export type Labels = Readonly<Record<string, string>>;
 export type LabelMatcher = (labels: Labels) => boolean;
 

@@ -19,6 +19,7 @@ export const defaultFilters: readonly FilterPlugin[] = [
   interPodAffinityFilter,
 ];
 
+/** With kube-scheduler's weights: TaintToleration 3, NodeAffinity 2, PodTopologySpread 2, InterPodAffinity 2, the resource scores 1. */
 export const defaultScores: readonly ScorePlugin[] = [
   taintTolerationScore,
   nodeAffinityScore,

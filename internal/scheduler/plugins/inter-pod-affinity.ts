@@ -10,7 +10,9 @@ import { maxNodeScore, reject, type FilterPlugin, type ScorePlugin } from '../fr
 import type { NodeInfo } from '../node-info.ts';
 import { hasAffinity, matchesAllTerms, termMatches, type AffinityTerm, type NamespaceLabels, type PodInfo, type WeightedAffinityTerm } from '../pod-info.ts';
 
+/** The plugin's name in kube-scheduler. */
 export const interPodAffinityName = 'InterPodAffinity';
+/** kube-scheduler's reasons, word for word. */
 export const errReasonAffinityRulesNotMatch = "node(s) didn't match pod affinity rules";
 export const errReasonAntiAffinityRulesNotMatch = "node(s) didn't match pod anti-affinity rules";
 export const errReasonExistingAntiAffinityRulesNotMatch = "node(s) didn't satisfy existing pods anti-affinity rules";
@@ -52,6 +54,7 @@ function existingAntiAffinity(nodes: readonly NodeInfo[], incoming: PodInfo, nam
   return counts;
 }
 
+/** Filter: required affinity and anti-affinity of the pod, and the placed pods' required anti-affinity. */
 export const interPodAffinityFilter: FilterPlugin = {
   name: interPodAffinityName,
   prepare({ pod, snapshot }) {
@@ -122,6 +125,7 @@ function processTerm(scores: TopologyCounts, term: AffinityTerm, amount: number,
 /** Weight given to placed pods' required affinity terms that select the incoming pod (kube-scheduler's hardPodAffinityWeight). */
 const hardPodAffinityWeight = 1;
 
+/** Score: preferred terms on both sides, normalized between the lowest and highest node. */
 export const interPodAffinityScore: ScorePlugin = {
   name: interPodAffinityName,
   weight: 2,

@@ -7,6 +7,7 @@ import { defaultNormalize, reject, type FilterPlugin, type ScorePlugin } from '.
 import { mapSelectorMatcher, nodeSelectorMatcher, nodeSelectorTermMatcher } from '../selectors.ts';
 import type { NodeSelectorTerm, Pod } from '../types.ts';
 
+/** The plugin's name in kube-scheduler. */
 export const nodeAffinityName = 'NodeAffinity';
 /** kube-scheduler's ErrReasonPod. */
 export const errReasonNodeAffinity = "node(s) didn't match Pod's node affinity/selector";
@@ -46,6 +47,7 @@ export function requiredNodeAffinity(pod: Pod): (node: { name: string; labels: R
   return (node) => selector(node.labels) && (affinity === null || affinity(node));
 }
 
+/** Filter: nodeSelector and required node affinity. */
 export const nodeAffinityFilter: FilterPlugin = {
   name: nodeAffinityName,
   prepare({ pod }) {
@@ -60,6 +62,7 @@ export const nodeAffinityFilter: FilterPlugin = {
   },
 };
 
+/** Score: summed weights of matching preferred terms. */
 export const nodeAffinityScore: ScorePlugin = {
   name: nodeAffinityName,
   weight: 2,

@@ -2,6 +2,7 @@
 import { reject, type FilterPlugin } from '../framework.ts';
 import type { HostPort } from '../pod-info.ts';
 
+/** The plugin's name in kube-scheduler. */
 export const nodePortsName = 'NodePorts';
 /** kube-scheduler's ErrReason. */
 export const errReasonNodePorts = "node(s) didn't have free ports for the requested pod ports";
@@ -15,6 +16,7 @@ export function portsConflict(a: HostPort, b: HostPort): boolean {
   return a.ip === b.ip || a.ip === anyAddress || b.ip === anyAddress;
 }
 
+/** Filter: the pod's host ports must be free on the node. */
 export const nodePorts: FilterPlugin = {
   name: nodePortsName,
   prepare({ pod }) {

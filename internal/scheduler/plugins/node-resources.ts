@@ -9,6 +9,7 @@ import { maxNodeScore, reject, type FilterPlugin, type Rejection, type ScorePlug
 import type { NodeInfo } from '../node-info.ts';
 import { isZero } from '../resources.ts';
 
+/** The plugin names in kube-scheduler. */
 export const nodeResourcesFitName = 'NodeResourcesFit';
 export const balancedAllocationName = 'NodeResourcesBalancedAllocation';
 
@@ -29,6 +30,7 @@ export function insufficientResources(pod: { requests: NodeInfo['requested'] }, 
   return reasons;
 }
 
+/** Filter: requests against allocatable minus what the node's pods request. */
 export const nodeResourcesFit: FilterPlugin = {
   name: nodeResourcesFitName,
   prepare({ pod }) {
@@ -52,6 +54,7 @@ function leastRequested(requested: number, capacity: number): number {
   return Math.trunc(((capacity - requested) * maxNodeScore) / capacity);
 }
 
+/** Score: the share of cpu and memory left free, averaged. */
 export const leastAllocated: ScorePlugin = {
   name: nodeResourcesFitName,
   weight: 1,
@@ -75,6 +78,7 @@ export const leastAllocated: ScorePlugin = {
   },
 };
 
+/** Score: 100 minus the spread between cpu and memory use, in percent. */
 export const balancedAllocation: ScorePlugin = {
   name: balancedAllocationName,
   weight: 1,

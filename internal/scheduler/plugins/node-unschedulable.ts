@@ -2,12 +2,14 @@
 import { reject, type FilterPlugin } from '../framework.ts';
 import { tolerated, unschedulableTaintKey } from '../taints.ts';
 
+/** The plugin's name in kube-scheduler. */
 export const nodeUnschedulableName = 'NodeUnschedulable';
 /** kube-scheduler's ErrReasonUnschedulable. */
 export const errReasonUnschedulable = 'node(s) were unschedulable';
 
 const rejection = reject(nodeUnschedulableName, 'UnschedulableAndUnresolvable', errReasonUnschedulable);
 
+/** Filter: cordoned nodes. */
 export const nodeUnschedulable: FilterPlugin = {
   name: nodeUnschedulableName,
   prepare({ pod }) {

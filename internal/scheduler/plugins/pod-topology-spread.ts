@@ -13,6 +13,7 @@ import { firstUntolerated } from '../taints.ts';
 import { hostnameLabel, zoneLabel, type TopologySpreadConstraint } from '../types.ts';
 import { requiredNodeAffinity } from './node-affinity.ts';
 
+/** The plugin's name in kube-scheduler. */
 export const podTopologySpreadName = 'PodTopologySpread';
 /** kube-scheduler's ErrReasonConstraintsNotMatch. */
 export const errReasonConstraintsNotMatch = "node(s) didn't match pod topology spread constraints";
@@ -89,6 +90,7 @@ function includes(c: Constraint, cycle: Cycle, node: NodeInfo, affinity: (node: 
   return !(c.honorTaints && firstUntolerated(node.taints, cycle.pod.tolerations, hardEffects) !== undefined);
 }
 
+/** Filter: DoNotSchedule constraints. */
 export const podTopologySpreadFilter: FilterPlugin = {
   name: podTopologySpreadName,
   prepare(cycle) {
@@ -130,6 +132,7 @@ export const podTopologySpreadFilter: FilterPlugin = {
   },
 };
 
+/** Score: ScheduleAnyway constraints and the default spreading. */
 export const podTopologySpreadScore: ScorePlugin = {
   name: podTopologySpreadName,
   weight: 2,

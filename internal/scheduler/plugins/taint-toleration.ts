@@ -6,10 +6,12 @@
 import { defaultNormalize, reject, type FilterPlugin, type Rejection, type ScorePlugin } from '../framework.ts';
 import { firstUntolerated, tolerated } from '../taints.ts';
 
+/** The plugin's name in kube-scheduler. */
 export const taintTolerationName = 'TaintToleration';
 
 const hardEffects: ReadonlySet<string> = new Set(['NoSchedule', 'NoExecute']);
 
+/** Filter: NoSchedule and NoExecute taints. */
 export const taintTolerationFilter: FilterPlugin = {
   name: taintTolerationName,
   prepare({ pod }) {
@@ -30,6 +32,7 @@ export const taintTolerationFilter: FilterPlugin = {
   },
 };
 
+/** Score: fewer untolerated PreferNoSchedule taints is better. */
 export const taintTolerationScore: ScorePlugin = {
   name: taintTolerationName,
   weight: 3,
