@@ -23,10 +23,12 @@ export function pullPolicy(container: ContainerSpecV1): 'Always' | 'IfNotPresent
 }
 
 /**
- * Makes the image present as the policy asks; a Waiting when it is not (and must not be)
- * there. Reports Pulled/Pulling, or the failure, as the kubelet's events word them.
+ * The image step before creating a container: under pull policy Always the image is pulled
+ * (with back-off); under IfNotPresent and Never nothing is asked of the runtime, as creating
+ * the container finds out whether the image is there (see `missingImage`). A Waiting when the
+ * container cannot be created now.
  */
-export async function ensureImage(
+export async function prepareImage(
   runtime: ContainerRuntime,
   container: ContainerSpecV1,
   backoff: RestartBackoff,
@@ -34,26 +36,56 @@ export async function ensureImage(
   nowMs: number,
   events: EventSink = noEvents,
 ): Promise<Waiting | undefined> {
-  const policy = pullPolicy(container);
+  if (pullPolicy(container) !== 'Always') return undefined;
+  return pull(runtime, container.image, backoff, key, nowMs, events);
+}
+
+/**
+ * What to do once creating the container found its image missing: under Never the container
+ * waits in ErrImageNeverPull; otherwise the image is pulled (with back-off) and undefined
+ * means the create can be tried again.
+ */
+export async function missingImage(
+  runtime: ContainerRuntime,
+  container: ContainerSpecV1,
+  backoff: RestartBackoff,
+  key: string,
+  nowMs: number,
+  events: EventSink = noEvents,
+): Promise<Waiting | undefined> {
   const image = container.image;
-  if (policy !== 'Always' && await runtime.imagePresent(image)) {
-    events.emit('Normal', 'Pulled', `Container image "${image}" already present on machine`);
-    return undefined;
-  }
-  const fail = (waiting: Waiting): Waiting => {
-    events.repeat('Warning', 'Failed', `Error: ${waiting.reason}`);
-    return waiting;
-  };
-  if (policy === 'Never') {
+  if (pullPolicy(container) === 'Never') {
     const message = `Container image "${image}" is not present with pull policy of Never`;
     events.repeat('Warning', 'ErrImageNeverPull', message);
-    return fail({ reason: 'ErrImageNeverPull', message });
+    return failed(events, { reason: 'ErrImageNeverPull', message });
   }
+  return pull(runtime, image, backoff, key, nowMs, events);
+}
+
+/** Reports that an IfNotPresent or Never image was there, as the kubelet does before each create. */
+export function imagePresent(container: ContainerSpecV1, events: EventSink = noEvents): void {
+  events.emit('Normal', 'Pulled', `Container image "${container.image}" already present on machine`);
+}
+
+function failed(events: EventSink, waiting: Waiting): Waiting {
+  events.repeat('Warning', 'Failed', `Error: ${waiting.reason}`);
+  return waiting;
+}
+
+/** Pulls unless the back-off still blocks it; reports Pulling/Pulled or the failure as the kubelet words them. */
+async function pull(
+  runtime: ContainerRuntime,
+  image: string,
+  backoff: RestartBackoff,
+  key: string,
+  nowMs: number,
+  events: EventSink,
+): Promise<Waiting | undefined> {
   const blocked = backoff.blockedUntil(key, nowMs, nowMs);
   if (blocked) {
     const message = `Back-off pulling image "${image}"`;
     events.repeat('Normal', 'BackOff', message);
-    return fail({ reason: 'ImagePullBackOff', message, retryAtMs: blocked.untilMs });
+    return failed(events, { reason: 'ImagePullBackOff', message, retryAtMs: blocked.untilMs });
   }
   events.emit('Normal', 'Pulling', `Pulling image "${image}"`);
   const started = performance.now();
@@ -66,6 +98,6 @@ export async function ensureImage(
     backoff.retried(key, nowMs);
     const message = `Failed to pull image "${image}": ${(error as Error).message}`;
     events.emit('Warning', 'Failed', message);
-    return fail({ reason: 'ErrImagePull', message, retryAtMs: nowMs + backoff.delay(key) });
+    return failed(events, { reason: 'ErrImagePull', message, retryAtMs: nowMs + backoff.delay(key) });
   }
 }

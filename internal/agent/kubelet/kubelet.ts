@@ -1,30 +1,42 @@
 /**
  * The kubelet's pod lifecycle core: one worker per pod, driven by syncPod (the agent calls it
- * on every informer event for a pod bound to this node) and by its own timers. Everything it
- * needs to continue after a restart lives in container labels, so a new instance adopts what
- * is running instead of recreating it.
+ * when a pod bound to this node changed), by the pod lifecycle events of the node's shared
+ * relist and the engine's event stream, and by its own timers. Everything it needs to continue
+ * after a restart lives in container labels, so a new instance adopts what is running instead
+ * of recreating it.
  */
 import { rmSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeObject } from '../../apiserver/objects.ts';
 import { realClock } from '../../client/clock.ts';
-import { podUidLabel } from '../runtime/labels.ts';
 import type { ContainerRuntime } from '../runtime/types.ts';
+import { Pleg } from './pleg.ts';
 import { PodEvents } from './pod-events.ts';
 import { podKey, podSpec } from './pod-types.ts';
 import { PodWorker, type WorkerContext } from './pod-worker.ts';
 import { podDir } from './volumes.ts';
 import { RestartBackoff } from './restart-backoff.ts';
+import { RuntimeCache } from './runtime-cache.ts';
 import type { KubeletOptions } from './types.ts';
 
 export class Kubelet {
   readonly #context: WorkerContext;
   readonly #runtime: ContainerRuntime;
+  readonly #cache: RuntimeCache;
+  readonly #pleg: Pleg;
   readonly #workers = new Map<string, PodWorker>();
 
   constructor(options: KubeletOptions) {
     this.#runtime = options.runtime;
     const clock = options.clock ?? realClock;
+    const scopeLabels = options.scopeLabels ?? {};
+    const onError = options.onError ?? (() => undefined);
+    const relistMs = options.relistMs ?? 1000;
+    this.#cache = new RuntimeCache(options.runtime, scopeLabels);
+    this.#pleg = new Pleg({
+      runtime: options.runtime, cache: this.#cache, clock, relistMs, scopeLabels, onError,
+      onChange: (uid) => void this.#workers.get(uid)?.wake().catch((error) => onError(error, `sync of pod ${uid}`)),
+    });
     this.#context = {
       runtime: options.runtime,
       network: options.podNetwork.name,
@@ -34,12 +46,14 @@ export class Kubelet {
       dataDir: options.dataDir,
       hostIP: options.hostIP,
       lookup: options.lookup,
-      resyncMs: options.resyncMs ?? 1000,
+      resyncMs: options.resyncMs ?? 10_000,
+      retryBaseMs: relistMs,
+      cache: this.#cache,
       restartBackoff: new RestartBackoff(options.restartBackoff),
       pullBackoff: new RestartBackoff(options.pullBackoff),
       onStatus: options.onStatus,
-      scopeLabels: options.scopeLabels ?? {},
-      onError: options.onError ?? (() => undefined),
+      scopeLabels,
+      onError,
       events: new PodEvents(options.onEvent ?? (() => undefined), clock),
     };
   }
@@ -55,6 +69,7 @@ export class Kubelet {
       const grace = pod.metadata.deletionGracePeriodSeconds ?? podSpec(pod).terminationGracePeriodSeconds ?? 30;
       return this.killPod(pod, grace);
     }
+    this.#pleg.start();
     let worker = this.#workers.get(uid);
     if (!worker) {
       worker = new PodWorker(this.#context, pod);
@@ -66,6 +81,7 @@ export class Kubelet {
   /** Stops the pod's containers gracefully (preStop, SIGTERM, SIGKILL after graceSeconds) and its sandbox. */
   async killPod(pod: KubeObject, graceSeconds: number): Promise<void> {
     const { uid } = podKey(pod);
+    this.#pleg.start();
     let worker = this.#workers.get(uid);
     if (!worker) {
       worker = new PodWorker(this.#context, pod);
@@ -82,9 +98,10 @@ export class Kubelet {
     const { uid } = podKey(pod);
     await this.killPod(pod, graceSeconds);
     this.#forget(uid);
-    const labels = { ...this.#context.scopeLabels, [podUidLabel]: uid };
-    for (const container of await this.#runtime.listContainers({ labels })) await this.#runtime.removeContainer(container.id);
-    for (const sandbox of await this.#runtime.listSandboxes({ labels })) await this.#runtime.removeSandbox(sandbox.id);
+    await this.#cache.refreshPod(uid);
+    const { containers, sandboxes } = this.#cache.pod(uid);
+    for (const container of containers) await this.#remove(container.id, () => this.#runtime.removeContainer(container.id));
+    for (const sandbox of sandboxes) await this.#remove(sandbox.id, () => this.#runtime.removeSandbox(sandbox.id));
     rmSync(podDir(this.#context.dataDir, uid), { recursive: true, force: true });
   }
 
@@ -98,11 +115,8 @@ export class Kubelet {
 
   /** Uids of the pods whose sandboxes or containers exist on this node (after a restart). */
   async adopt(): Promise<string[]> {
-    const uids = new Set<string>();
-    for (const sandbox of await this.#runtime.listSandboxes(this.#scope())) uids.add(sandbox.podUid);
-    for (const container of await this.#runtime.listContainers(this.#scope())) uids.add(container.podUid);
-    uids.delete('');
-    return [...uids].sort();
+    await this.#cache.relist();
+    return [...this.#cache.uids()].sort();
   }
 
   /**
@@ -112,11 +126,12 @@ export class Kubelet {
   async wanted(uids: Iterable<string>): Promise<void> {
     const keep = new Set(uids);
     for (const uid of [...this.#workers.keys()]) if (!keep.has(uid)) this.#forget(uid);
-    for (const sandbox of await this.#runtime.listSandboxes(this.#scope())) {
-      if (!keep.has(sandbox.podUid)) await this.#runtime.removeSandbox(sandbox.id);
-    }
-    for (const container of await this.#runtime.listContainers(this.#scope())) {
-      if (!keep.has(container.podUid)) await this.#runtime.removeContainer(container.id);
+    await this.#cache.relist();
+    for (const uid of this.#cache.uids()) {
+      if (keep.has(uid)) continue;
+      const { containers, sandboxes } = this.#cache.pod(uid);
+      for (const sandbox of sandboxes) await this.#remove(sandbox.id, () => this.#runtime.removeSandbox(sandbox.id));
+      for (const container of containers) await this.#remove(container.id, () => this.#runtime.removeContainer(container.id));
     }
     const pods = join(this.#context.dataDir, 'agent', 'pods');
     if (existsSync(pods)) {
@@ -129,12 +144,14 @@ export class Kubelet {
     return new Map([...this.#workers].map(([uid, worker]) => [uid, worker.pod]));
   }
 
-  #scope(): { labels: Record<string, string> } {
-    return { labels: this.#context.scopeLabels };
+  async #remove(id: string, remove: () => Promise<void>): Promise<void> {
+    await remove();
+    this.#cache.forget(id);
   }
 
-  /** Stops every worker's timers and probes; containers keep running for the next instance. */
+  /** Stops every worker's timers and probes and the lifecycle events; containers keep running for the next instance. */
   stop(): void {
+    this.#pleg.stop();
     for (const worker of this.#workers.values()) worker.stop();
     this.#workers.clear();
   }

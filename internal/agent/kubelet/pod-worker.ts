@@ -1,12 +1,15 @@
 /**
- * One pod's worker: passes run one at a time, each reading the runtime afresh (so a restarted
- * agent simply continues), moving the pod one step toward its spec and reporting the status.
- * After a pass the worker wakes itself at the next back-off expiry or resync.
+ * One pod's worker: passes run one at a time, each moving the pod one step toward its spec and
+ * reporting the status. A pass reads the pod's sandboxes and containers from the node's shared
+ * runtime cache (kept current by the relist and the engine's events, which also wake the
+ * worker); a pass asked for from outside (a changed spec) refreshes the pod's entries first.
+ * What a pass does to the runtime it writes back to the cache, so the status it reports is
+ * built from the objects it touched, not from a new listing. After a pass the worker wakes
+ * itself at the next back-off expiry or resync.
  */
 import type { KubeObject } from '../../apiserver/objects.ts';
 import type { Clock, TimerHandle } from '../../client/clock.ts';
-import { podUidLabel } from '../runtime/labels.ts';
-import type { ContainerStatus, SandboxStatus } from '../runtime/types.ts';
+import type { SandboxStatus } from '../runtime/types.ts';
 import { decide } from './decide.ts';
 import { SourceCache } from './env.ts';
 import type { HandlerTarget } from './handlers.ts';
@@ -16,6 +19,7 @@ import { instancesOf, podStatus } from './pod-status.ts';
 import { podKey, podSpec, restartPolicy, type ContainerSpecV1 } from './pod-types.ts';
 import { PodProber } from './prober.ts';
 import type { RestartBackoff } from './restart-backoff.ts';
+import type { RuntimeCache } from './runtime-cache.ts';
 import { ensureSandbox, type SandboxContext } from './sandbox.ts';
 import { pruneDead, startContainer, type StartContext } from './start-container.ts';
 import { stopGracefully } from './termination.ts';
@@ -29,6 +33,9 @@ export interface WorkerContext extends SandboxContext {
   hostIP?: string;
   lookup: KubeletOptions['lookup'];
   resyncMs: number;
+  /** First delay before a failed pass is tried again (doubling up to 30 s). */
+  retryBaseMs: number;
+  cache: RuntimeCache;
   restartBackoff: RestartBackoff;
   pullBackoff: RestartBackoff;
   onStatus: KubeletOptions['onStatus'];
@@ -45,6 +52,8 @@ export class PodWorker {
   #pod: KubeObject;
   #chain: Promise<void> = Promise.resolve();
   #queued: Promise<void> | undefined;
+  /** The queued pass reads the pod's objects from the runtime first. */
+  #refresh = false;
   #timer: TimerHandle | undefined;
   #lastStatus: PodStatus | undefined;
   #startTime: string | undefined;
@@ -72,18 +81,29 @@ export class PodWorker {
     return this.#pod;
   }
 
-  /** Runs a pass with the newest spec; concurrent calls share one queued pass. */
+  /**
+   * Runs a pass with the newest spec, reading the pod's objects from the runtime first;
+   * concurrent calls share one queued pass.
+   */
   sync(pod?: KubeObject): Promise<void> {
     if (pod) this.#pod = pod;
+    this.#refresh = true;
+    return this.wake();
+  }
+
+  /** Runs a pass from the shared cache (it changed, or a timer is due); shares a queued pass. */
+  wake(): Promise<void> {
     this.#queued ??= this.#enqueue(async () => {
       this.#queued = undefined;
+      const refresh = this.#refresh;
+      this.#refresh = false;
       try {
-        await this.#pass();
+        await this.#pass(refresh);
         this.#failures = 0;
       } catch (error) {
         // The runtime may be briefly unavailable: keep the pod reconciling, less often each time.
         this.#failures++;
-        this.#schedule([], Math.min(maxFailureDelayMs, this.#context.resyncMs * 2 ** Math.min(this.#failures, 15)));
+        this.#schedule([], Math.min(maxFailureDelayMs, this.#context.retryBaseMs * 2 ** Math.min(this.#failures, 15)));
         throw error;
       }
     });
@@ -104,7 +124,7 @@ export class PodWorker {
   }
 
   #enqueue(work: () => Promise<void>): Promise<void> {
-    const run = this.#chain.then(work);
+    const run = this.#chain.then(() => this.#context.cache.working(podKey(this.#pod).uid, work));
     this.#chain = run.catch(() => undefined);
     return run;
   }
@@ -117,21 +137,18 @@ export class PodWorker {
     const at = Math.min(clock.now() + delayMs, ...wakes);
     this.#timer = clock.setTimeout(() => {
       this.#timer = undefined;
-      this.sync().catch((error) => this.#context.onError(error, `sync of pod ${podKey(this.#pod).name}`));
+      this.wake().catch((error) => this.#context.onError(error, `sync of pod ${podKey(this.#pod).name}`));
     }, Math.max(0, at - clock.now()));
-  }
-
-  async #list(): Promise<ContainerStatus[]> {
-    return this.#context.runtime.listContainers({ labels: { ...this.#context.scopeLabels, [podUidLabel]: podKey(this.#pod).uid } });
   }
 
   #target(sandbox: SandboxStatus | undefined, spec: ContainerSpecV1 | undefined, id: string): HandlerTarget {
     return { runtime: this.#context.runtime, containerId: id, podIP: sandbox?.ip ?? this.#context.hostIP, ports: spec?.ports, clock: this.#context.clock };
   }
 
-  async #pass(): Promise<void> {
+  async #pass(refresh: boolean): Promise<void> {
     if (this.#stopped || this.#done) return;
     const context = this.#context;
+    const { cache } = context;
     const pod = this.#pod;
     const spec = podSpec(pod);
     const { uid, namespace, name } = podKey(pod);
@@ -141,8 +158,8 @@ export class PodWorker {
     const waiting = new Map<string, Waiting>();
     const wakes: number[] = [];
     const grace = spec.terminationGracePeriodSeconds ?? 30;
-    const report = async (sandbox: SandboxStatus | undefined) => {
-      const instances = await this.#list();
+    const report = (sandbox: SandboxStatus | undefined) => {
+      const instances = cache.pod(uid).containers;
       const running = instances.filter((c) => c.state === 'running' && c.sandboxId === sandbox?.id);
       for (const c of running) {
         const containerSpec = spec.containers.find((s) => s.name === c.name);
@@ -157,23 +174,32 @@ export class PodWorker {
       }));
       return instances;
     };
+    // What blocks a start without a back-off of its own (a missing Secret, a failed mount or
+    // create) may clear any moment: look again soon rather than at the next resync.
+    const retrySoon = () => wakes.push(context.clock.now() + context.retryBaseMs);
     const blockAll = (reason: string, message: string) => {
       for (const c of all) waiting.set(c.name, { reason, message });
+      retrySoon();
     };
 
-    let instances = await this.#list();
-    const sandboxes = await context.runtime.listSandboxes({ labels: { ...context.scopeLabels, [podUidLabel]: uid } });
+    if (refresh) await cache.refreshPod(uid);
+    let { containers: instances, sandboxes } = cache.pod(uid);
     let sandbox: SandboxStatus;
     const podEvents = context.events.about(pod);
     try {
       const ensured = await ensureSandbox(context, pod, sandboxes, instances);
       sandbox = ensured.sandbox;
-      if (ensured.created && sandboxes.length > 0) podEvents.emit('Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
+      if (ensured.created) {
+        cache.putSandbox(sandbox);
+        for (const id of ensured.stopped) await cache.refreshContainer(id);
+        instances = cache.pod(uid).containers;
+        if (sandboxes.length > 0) podEvents.emit('Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
+      }
     } catch (error) {
       const message = `Failed to create pod sandbox: ${(error as Error).message}`;
       podEvents.repeat('Warning', 'FailedCreatePodSandBox', message);
       blockAll('ContainerCreating', message);
-      await report(undefined);
+      report(undefined);
       return this.#schedule(wakes);
     }
     this.#startTime ??= timestamp(context.clock.now());
@@ -186,7 +212,7 @@ export class PodWorker {
       if (!(error instanceof VolumeError)) throw error;
       podEvents.repeat('Warning', 'FailedMount', error.message);
       blockAll('ContainerCreating', error.message);
-      await report(sandbox);
+      report(sandbox);
       return this.#schedule(wakes);
     }
     const start: StartContext = { runtime: context.runtime, clock: context.clock, pullBackoff: context.pullBackoff, pod, sandbox, volumes, addresses, sources, graceSeconds: grace, scopeLabels: context.scopeLabels,
@@ -202,9 +228,10 @@ export class PodWorker {
       const events = context.events.about(pod, c.name);
       events.emit('Normal', 'Killing', `Container ${c.name} failed ${failure.startsWith('Startup') ? 'startup' : 'liveness'} probe, will be restarted`);
       await stopGracefully(c, latest, this.#target(sandbox, c, latest.id), context.clock, c.livenessProbe?.terminationGracePeriodSeconds ?? grace, events);
+      await cache.refreshContainer(latest.id);
       killed = true;
     }
-    if (killed) instances = await this.#list();
+    if (killed) instances = cache.pod(uid).containers;
 
     const step = async (c: ContainerSpecV1, init: boolean): Promise<void> => {
       const current = instancesOf(instances, c.name);
@@ -217,11 +244,22 @@ export class PodWorker {
         wakes.push(decision.untilMs);
       }
       if (decision.action !== 'start') return;
-      if (decision.replace) await context.runtime.removeContainer(decision.replace);
-      const failed = await startContainer(start, c, decision.restartCount);
+      if (decision.replace) {
+        await context.runtime.removeContainer(decision.replace);
+        cache.forget(decision.replace);
+      }
+      // The status after a start is built from the started container alone, read once.
+      const created: string[] = [];
+      let failed;
+      try {
+        failed = await startContainer({ ...start, created: (id) => void created.push(id) }, c, decision.restartCount);
+      } finally {
+        for (const id of created) await cache.refreshContainer(id);
+      }
       if (failed) {
         waiting.set(c.name, failed);
         if (failed.retryAtMs !== undefined) wakes.push(failed.retryAtMs);
+        else retrySoon();
         return;
       }
       if (decision.restart) context.restartBackoff.retried(key, context.clock.now());
@@ -237,14 +275,15 @@ export class PodWorker {
     }
     if (initialized) for (const c of spec.containers) await step(c, false);
 
-    instances = await report(sandbox);
-    await pruneDead(context.runtime, instances, all.map((c) => c.name));
+    instances = report(sandbox);
+    for (const id of await pruneDead(context.runtime, instances, all.map((c) => c.name))) cache.forget(id);
     const phase = this.#lastStatus?.phase;
     if (phase === 'Succeeded' || phase === 'Failed') {
       // Finished pods keep their containers (for logs) but release the sandbox and its IP.
       this.#done = true;
       this.#prober.stopAll();
       await context.runtime.stopSandbox(sandbox.id);
+      await cache.refreshSandbox(sandbox.id);
     }
     this.#schedule(wakes);
   }
@@ -254,8 +293,9 @@ export class PodWorker {
     const spec = podSpec(this.#pod);
     if (this.#timer) context.clock.clearTimeout(this.#timer);
     this.#prober.stopAll();
-    const instances = await this.#list();
-    const sandboxes = await context.runtime.listSandboxes({ labels: { ...context.scopeLabels, [podUidLabel]: podKey(this.#pod).uid } });
+    const { uid } = podKey(this.#pod);
+    await context.cache.refreshPod(uid);
+    const { containers: instances, sandboxes } = context.cache.pod(uid);
     const all = [...(spec.initContainers ?? []), ...spec.containers];
     await Promise.all(instances.filter((c) => c.state === 'running').map((c) => {
       const containerSpec = all.find((s) => s.name === c.name);
@@ -265,9 +305,10 @@ export class PodWorker {
       return stopGracefully(containerSpec, c, this.#target(sandbox, containerSpec, c.id), context.clock, graceSeconds, events);
     }));
     for (const sandbox of sandboxes) await context.runtime.stopSandbox(sandbox.id);
+    await context.cache.refreshPod(uid);
     const status = podStatus({
       containers: spec.containers, initContainers: spec.initContainers ?? [], restartPolicy: restartPolicy(spec),
-      instances: await this.#list(), waiting: new Map(), probes: () => ({ ready: false, started: false }),
+      instances: context.cache.pod(uid).containers, waiting: new Map(), probes: () => ({ ready: false, started: false }),
       nowMs: context.clock.now(), hostIP: context.hostIP, startTime: this.#startTime, previous: this.#lastStatus, sandboxReady: false,
     });
     // A pod that was stopped has ended: Succeeded only when every container exited 0.

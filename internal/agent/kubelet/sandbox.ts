@@ -32,17 +32,19 @@ export function podDns(spec: PodSpecV1, namespace: string, context: SandboxConte
 
 /**
  * The pod's ready sandbox. When none is ready (first start, or the old one died) the
- * containers still running from older sandboxes are stopped and a new attempt is created.
+ * containers still running from older sandboxes are stopped (their ids in `stopped`) and a
+ * new attempt is created.
  */
 export async function ensureSandbox(
   context: SandboxContext,
   pod: KubeObject,
   sandboxes: SandboxStatus[],
   instances: ContainerStatus[],
-): Promise<{ sandbox: SandboxStatus; created: boolean }> {
+): Promise<{ sandbox: SandboxStatus; created: boolean; stopped: string[] }> {
   const ready = sandboxes.filter((s) => s.state === 'ready').sort((a, b) => b.attempt - a.attempt)[0];
-  if (ready) return { sandbox: ready, created: false };
-  for (const c of instances) if (c.state === 'running') await context.runtime.stopContainer(c.id, 0);
+  if (ready) return { sandbox: ready, created: false, stopped: [] };
+  const stopped = instances.filter((c) => c.state === 'running').map((c) => c.id);
+  for (const id of stopped) await context.runtime.stopContainer(id, 0);
   const { uid, namespace, name } = podKey(pod);
   const spec = podSpec(pod);
   const attempt = sandboxes.reduce((max, s) => Math.max(max, s.attempt + 1), 0);
@@ -54,5 +56,5 @@ export async function ensureSandbox(
     labels: context.scopeLabels,
     hostNetwork: spec.hostNetwork ?? false,
   });
-  return { sandbox: await context.runtime.sandboxStatus(id), created: true };
+  return { sandbox: await context.runtime.sandboxStatus(id), created: true, stopped };
 }

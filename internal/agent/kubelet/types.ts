@@ -46,8 +46,13 @@ export interface KubeletOptions {
   clusterDns?: { servers: string[]; domain: string };
   /** Host DNS for dnsPolicy Default; default: Docker's own (empty). */
   hostDns?: DnsConfig;
-  /** How often a pod is re-checked without other cause; default 1000 ms. */
+  /**
+   * How often a pod is re-checked without other cause; default 10 000 ms. Changes of its
+   * containers wake it at once (engine events) or at the next relist.
+   */
   resyncMs?: number;
+  /** How often the node's sandboxes and containers are listed (one listing for all pods); default 1000 ms. */
+  relistMs?: number;
   /** CrashLoopBackOff timings. */
   restartBackoff?: Partial<BackoffTimings>;
   /** ImagePullBackOff timings. */

@@ -5,7 +5,7 @@ import {
   attemptLabel, containerNameLabel, intLabel, podNameLabel, podNamespaceLabel, podUidLabel,
   restartCountLabel, sandboxLabel, typeLabel, userLabels,
 } from './labels.ts';
-import type { ContainerSpec, ContainerState, ContainerStatus, SandboxConfig, SandboxStatus } from './types.ts';
+import type { ContainerSpec, ContainerState, ContainerStatus, ListedObject, SandboxConfig, SandboxRef, SandboxStatus } from './types.ts';
 
 /** Docker reports this for "never". */
 const zeroTime = '0001-01-01T00:00:00Z';
@@ -52,7 +52,7 @@ export function sandboxCreateOptions(
 }
 
 /** Create body for a pod container joined to the sandbox's network and IPC (and PID) namespaces. */
-export function containerCreateOptions(sandbox: SandboxStatus, spec: ContainerSpec): Docker.ContainerCreateOptions {
+export function containerCreateOptions(sandbox: SandboxRef, spec: ContainerSpec): Docker.ContainerCreateOptions {
   const restartCount = spec.restartCount ?? 0;
   const labels = {
     ...userLabels(spec.labels),
@@ -158,6 +158,14 @@ export function toContainerStatus(info: Docker.ContainerInspect): ContainerStatu
     createdAt: new Date(info.Created),
     labels,
   };
+}
+
+/** The listing entry of a sandbox or pod container; undefined for anything else the engine runs. */
+export function toListedObject(summary: Docker.ContainerSummary): ListedObject | undefined {
+  const labels = summary.Labels ?? {};
+  const type = labels[typeLabel];
+  if (type !== 'sandbox' && type !== 'container') return undefined;
+  return { id: summary.Id, type, podUid: labels[podUidLabel] ?? '', state: containerState(summary.State) };
 }
 
 function containerState(status: string): ContainerState {

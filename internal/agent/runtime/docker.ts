@@ -1,15 +1,16 @@
 /** ContainerRuntime on a Docker daemon through its socket (dockerode). Holds no state of its own. */
 import type { Readable } from 'node:stream';
 import Docker from 'dockerode';
-import { containerCreateOptions, sandboxCreateOptions, toContainerStatus, toSandboxStatus } from './docker-convert.ts';
+import { containerCreateOptions, sandboxCreateOptions, toContainerStatus, toListedObject, toSandboxStatus } from './docker-convert.ts';
+import { engineEvents } from './docker-events.ts';
 import { imagePresent, listImages, loadImageTar, pullImage } from './docker-images.ts';
 import { ensureNetwork, removeNetwork } from './docker-network.ts';
 import { attachContainer, containerLogs, startExec } from './docker-streams.ts';
 import { RuntimeError, fromEngine } from './errors.ts';
 import { labelFilters, sandboxLabel, typeLabel } from './labels.ts';
 import type {
-  AttachOptions, ContainerRuntime, ContainerUsage, ContainerSpec, ContainerStatus, ExecOptions, ExecSession, ImageInfo, ListFilter, LogOptions,
-  NetworkConfig, RegistryAuth, SandboxConfig, SandboxStatus,
+  AttachOptions, ContainerRuntime, ContainerUsage, ContainerSpec, ContainerStatus, ExecOptions, ExecSession, ImageInfo, ListFilter, ListedObject,
+  LogOptions, NetworkConfig, RegistryAuth, RuntimeEvent, SandboxConfig, SandboxRef, SandboxStatus,
 } from './types.ts';
 
 export interface DockerRuntimeOptions {
@@ -72,8 +73,8 @@ export class DockerRuntime implements ContainerRuntime {
     return (await this.#inspectAll(ids, 'sandbox')).map(toSandboxStatus);
   }
 
-  async createContainer(sandboxId: string, spec: ContainerSpec, signal?: AbortSignal): Promise<string> {
-    const sandbox = await this.sandboxStatus(sandboxId);
+  async createContainer(sandboxOrId: string | SandboxRef, spec: ContainerSpec, signal?: AbortSignal): Promise<string> {
+    const sandbox = typeof sandboxOrId === 'string' ? await this.sandboxStatus(sandboxOrId) : sandboxOrId;
     const body = containerCreateOptions(sandbox, spec);
     try {
       const container = await this.#docker.createContainer({ ...body, abortSignal: signal });
@@ -116,6 +117,20 @@ export class DockerRuntime implements ContainerRuntime {
 
   async inspectContainer(id: string): Promise<ContainerStatus> {
     return toContainerStatus(await this.#inspect(id, 'container'));
+  }
+
+  async listObjects(filter?: ListFilter): Promise<ListedObject[]> {
+    let found: Docker.ContainerSummary[];
+    try {
+      found = await this.#docker.listContainers({ all: true, filters: labelFilters(filter?.labels ?? {}, [typeLabel]) });
+    } catch (error) {
+      throw fromEngine(error, 'list sandboxes and containers');
+    }
+    return found.flatMap((summary) => toListedObject(summary) ?? []);
+  }
+
+  events(filter: ListFilter, signal: AbortSignal): AsyncIterable<RuntimeEvent> {
+    return engineEvents(this.#docker, filter.labels ?? {}, signal);
   }
 
   exec(containerId: string, options: ExecOptions): Promise<ExecSession> {

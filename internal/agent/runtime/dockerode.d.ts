@@ -82,6 +82,13 @@ declare module 'dockerode' {
       IPAM: { Config: Array<{ Subnet?: string; Gateway?: string }> | null };
       Labels: Record<string, string> | null;
     }
+    /** One line of GET /events (API 1.22+ field names). */
+    interface EngineEvent {
+      Type?: string;
+      Action?: string;
+      Actor?: { ID?: string; Attributes?: Record<string, string> };
+      time?: number;
+    }
     /** Body of POST /containers/create; the rest of the API's fields are passed through as is. */
     type ContainerCreateOptions = { name?: string } & Record<string, unknown>;
 
@@ -130,6 +137,8 @@ declare module 'dockerode' {
     getNetwork(id: string): Docker.Network;
     createContainer(opts: Docker.ContainerCreateOptions): Promise<Docker.Container>;
     listContainers(opts?: { all?: boolean; filters?: string } & Docker.Signalled): Promise<Docker.ContainerSummary[]>;
+    /** GET /events: newline-delimited JSON objects (EngineEvent) until the request is aborted. */
+    getEvents(opts?: { since?: number; filters?: string } & Docker.Signalled): Promise<Readable>;
     listImages(opts?: Docker.Signalled): Promise<Docker.ImageSummary[]>;
     listNetworks(opts?: { filters?: string }): Promise<Docker.NetworkInspect[]>;
     createNetwork(opts: Record<string, unknown>): Promise<Docker.Network>;

@@ -30,9 +30,14 @@ export function userLabels(labels: Record<string, string> | undefined): Record<s
   return { ...labels };
 }
 
-/** Docker's `filters` query value for "has every one of these labels". */
-export function labelFilters(labels: Record<string, string>): string {
-  return JSON.stringify({ label: Object.entries(labels).map(([key, value]) => `${key}=${value}`) });
+/** Docker's `filters` query value for "has every one of these labels" (and each of `keys`, any value). */
+export function labelFilters(labels: Record<string, string>, keys: string[] = []): string {
+  return JSON.stringify({ label: labelFilterValues(labels, keys) });
+}
+
+/** The `label` entries of a Docker filter: key=value for each label, the bare key for each of `keys`. */
+export function labelFilterValues(labels: Record<string, string>, keys: string[] = []): string[] {
+  return [...Object.entries(labels).map(([key, value]) => `${key}=${value}`), ...keys];
 }
 
 /** Parses a non-negative integer label, 0 when absent or malformed. */

@@ -223,6 +223,52 @@ export function runRuntimeCases(name: string, factory: () => Promise<RuntimeFixt
       assert.deepEqual(sandboxes.map((s) => s.id), [sandboxId]);
     });
 
+    it('lists sandboxes and containers with their pods and states in one listing', async () => {
+      const { id, sandboxId } = await runScript('exit 4', { labels: { ...runLabel, app: 'listed' } });
+      await exited(id);
+      const pod = (await rt.sandboxStatus(sandboxId)).podUid;
+      const listed = await rt.listObjects({ labels: { ...runLabel, 'io.skiff.pod-uid': pod } });
+      assert.deepEqual(listed.map((o) => [o.id, o.type, o.podUid, o.state]).sort(), [
+        [id, 'container', pod, 'exited'],
+        [sandboxId, 'sandbox', pod, 'running'],
+      ].sort());
+    });
+
+    it('creates a container from a sandbox status as from its id', async () => {
+      const sandboxId = await rt.createSandbox(sandboxConfig());
+      const sandbox = await rt.sandboxStatus(sandboxId);
+      const id = await rt.createContainer(sandbox, spec('by-status', { command: ['/bin/sh', '-c', 'exit 0'] }));
+      const status = await rt.inspectContainer(id);
+      assert.deepEqual([status.sandboxId, status.podUid, status.name], [sandboxId, sandbox.podUid, 'by-status']);
+    });
+
+    it('streams the start, death and removal of the containers carrying the given labels', async (t) => {
+      const events = rt.events?.bind(rt);
+      if (!events) return t.skip('this runtime has no event stream');
+      const label = { ...runLabel, app: `events-${pods}` };
+      const stop = new AbortController();
+      const seen: string[] = [];
+      const following = (async () => {
+        for await (const event of events({ labels: label }, stop.signal)) seen.push(`${event.type} ${event.action} ${event.id}`);
+      })();
+      // Containers started before the daemon opened the stream are not reported: start markers until one is.
+      const markers: string[] = [];
+      await eventually('the event stream to open', async () => {
+        markers.push((await runScript('sleep 300', { labels: label })).id);
+        return seen.some((e) => markers.some((m) => e.endsWith(m)));
+      });
+      const other = await runScript('exit 0');
+      const { id } = await runScript('exit 1', { labels: label });
+      await exited(id);
+      await rt.removeContainer(id);
+      await eventually('the removal event', () => seen.includes(`container destroy ${id}`));
+      stop.abort();
+      await following;
+      const rest = seen.filter((e) => !markers.some((m) => e.endsWith(m)));
+      assert.deepEqual(rest, [`container start ${id}`, `container die ${id}`, `container destroy ${id}`], 'only the labelled container, in order');
+      assert.ok(!seen.some((e) => e.endsWith(other.id)));
+    });
+
     it('removes a sandbox with its containers and forgets them', async () => {
       const { id, sandboxId } = await runScript('sleep 300');
       await rt.removeSandbox(sandboxId);

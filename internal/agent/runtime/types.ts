@@ -121,6 +121,27 @@ export interface ListFilter {
   labels?: Record<string, string>;
 }
 
+/** What a sandbox needs to be named by when creating a container in it. */
+export type SandboxRef = Pick<SandboxStatus, 'id' | 'podUid' | 'namespace' | 'name'>;
+
+/** What one engine listing tells about a sandbox or pod container, without inspecting it. */
+export interface ListedObject {
+  id: string;
+  type: 'sandbox' | 'container';
+  podUid: string;
+  /** A sandbox is ready exactly when it is running. */
+  state: ContainerState;
+}
+
+/** A lifecycle change of a sandbox or pod container as the engine reports it. */
+export interface RuntimeEvent {
+  id: string;
+  type: 'sandbox' | 'container';
+  podUid: string;
+  /** Started, exited, killed by the OOM killer, or removed; other engine actions are not passed on. */
+  action: 'start' | 'die' | 'oom' | 'destroy';
+}
+
 export interface ExecOptions {
   cmd: string[];
   tty?: boolean;
@@ -197,8 +218,12 @@ export interface ContainerRuntime {
   /** Sandboxes created by any runtime instance on this engine, running or not. */
   listSandboxes(filter?: ListFilter): Promise<SandboxStatus[]>;
 
-  /** Creates (not starts) a container sharing the sandbox's network and IPC namespaces. */
-  createContainer(sandboxId: string, spec: ContainerSpec, signal?: AbortSignal): Promise<string>;
+  /**
+   * Creates (not starts) a container sharing the sandbox's network and IPC namespaces. Given the
+   * sandbox's status rather than its id, the runtime need not look the sandbox up. ImageNotFound
+   * when the image is not present.
+   */
+  createContainer(sandbox: string | SandboxRef, spec: ContainerSpec, signal?: AbortSignal): Promise<string>;
   startContainer(id: string): Promise<void>;
   /** SIGTERM (or the image's stop signal), then SIGKILL after graceSeconds. Idempotent once stopped. */
   stopContainer(id: string, graceSeconds: number): Promise<void>;
@@ -208,6 +233,14 @@ export interface ContainerRuntime {
   listContainers(filter?: ListFilter): Promise<ContainerStatus[]>;
   /** NotFound for an unknown id. */
   inspectContainer(id: string): Promise<ContainerStatus>;
+  /** Sandboxes and pod containers matching the filter from one cheap engine call: ids, types, pods and states. */
+  listObjects(filter?: ListFilter): Promise<ListedObject[]>;
+  /**
+   * Lifecycle events of the sandboxes and pod containers matching the filter, from now until
+   * `signal` aborts. Ends or throws when the engine connection is lost; events until the caller
+   * reconnects are lost, so it should list again after reconnecting.
+   */
+  events?(filter: ListFilter, signal: AbortSignal): AsyncIterable<RuntimeEvent>;
 
   /** Runs a command in a running container with attached streams. */
   exec(containerId: string, options: ExecOptions): Promise<ExecSession>;
