@@ -11,6 +11,7 @@ const benches: Record<string, () => Promise<void>> = {
   api: async () => (await import('./api.ts')).runApiBench(),
   pods: async () => (await import('./pods.ts')).runPodsBench(),
   scheduler: async () => (await import('./scheduler.ts')).runSchedulerBench(),
+  proxy: async () => (await import('./proxy.ts')).runProxyBench(),
 };
 
 const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

@@ -10,7 +10,9 @@
  *        SEP       hairpin masquerade, DNAT to the endpoint
  *   filter         REJECT for Services without endpoints, DROP without local ones
  *
- * Pure: the same input always gives the same rules, in the same order.
+ * Pure: the same input always gives the same rules, in the same order. The rules of a
+ * port are remembered per ServicePort object (callers hand back the same object while a
+ * Service is unchanged), so a sync after one change rebuilds one Service's rules.
  */
 import { topChains, serviceChain, type TopChains } from './chain-names.ts';
 import { categorizeEndpoints, usesClusterEndpoints, usesLocalEndpoints } from './endpoint-categories.ts';
@@ -18,22 +20,52 @@ import { baseFilterChains, baseNatChains } from './iptables-base.ts';
 import type { ChainMap, RuleSet } from './rule-set.ts';
 import { externallyAccessible, servicePortLabel, type NodeContext, type ProxyEndpoint, type ServicePort } from './types.ts';
 
+/** The rules one Service port contributes: lines of the shared chains, and its own chains. */
+interface Fragment {
+  /** prefix and the node facts the rules depend on; a remembered fragment is reused only for the same. */
+  context: string;
+  services: string[];
+  nodePorts: string[];
+  filterServices: string[];
+  filterExternal: string[];
+  chains: Array<[string, string[]]>;
+}
+
+const remembered = new WeakMap<ServicePort, Fragment>();
+
 /** Builds every skiff chain for `ports` on `node`; chains are named with `prefix`. */
 export function buildIptablesRules(ports: readonly ServicePort[], node: NodeContext, prefix: string): RuleSet {
   const chains = topChains(prefix);
   const nat = baseNatChains(chains);
   const filter = baseFilterChains(chains);
+  const context = `${prefix}|${node.nodeName}|${node.localPodCidr ?? ''}|${node.servesLoadBalancers}`;
   const sorted = [...ports].sort(comparePorts);
-  for (const port of sorted) addServicePort(port, node, prefix, chains, nat, filter);
-  const services = nat.get(chains.services) ?? [];
+  const services = ensure(nat, chains.services);
+  const nodePorts = ensure(nat, chains.nodePorts);
+  const filterServices = ensure(filter, chains.filterServices);
+  const filterExternal = ensure(filter, chains.filterExternal);
+  for (const port of sorted) {
+    let fragment = remembered.get(port);
+    if (fragment === undefined || fragment.context !== context) {
+      fragment = servicePortFragment(port, node, prefix, chains, context);
+      remembered.set(port, fragment);
+    }
+    for (const line of fragment.services) services.push(line);
+    for (const line of fragment.nodePorts) nodePorts.push(line);
+    for (const line of fragment.filterServices) filterServices.push(line);
+    for (const line of fragment.filterExternal) filterExternal.push(line);
+    for (const [chain, rules] of fragment.chains) nat.set(chain, rules);
+  }
   for (const address of node.addresses) {
     services.push(`-d ${address}/32 -m comment --comment "node ports" -j ${chains.nodePorts}`);
   }
   return { prefix, filter, nat };
 }
 
-/** The rules of one Service port, added to the top chains plus its own chains. */
-function addServicePort(port: ServicePort, node: NodeContext, prefix: string, chains: TopChains, nat: ChainMap, filter: ChainMap): void {
+/** The rules of one Service port: its lines in the top chains plus its own chains. */
+function servicePortFragment(port: ServicePort, node: NodeContext, prefix: string, chains: TopChains, context: string): Fragment {
+  const fragment: Fragment = { context, services: [], nodePorts: [], filterServices: [], filterExternal: [], chains: [] };
+  const own = (chain: string, rules: string[]): void => void fragment.chains.push([chain, rules]);
   const label = servicePortLabel(port);
   const identity = `${label}/${port.protocol}`;
   const proto = port.protocol.toLowerCase();
@@ -53,10 +85,7 @@ function addServicePort(port: ServicePort, node: NodeContext, prefix: string, ch
   const filterTarget = hasAny ? 'DROP' : 'REJECT';
   const filterComment = hasAny ? `"${label} has no local endpoints"` : `"${label} has no endpoints"`;
 
-  const services = ensure(nat, chains.services);
-  const nodePorts = ensure(nat, chains.nodePorts);
-  const filterServices = ensure(filter, chains.filterServices);
-  const filterExternal = ensure(filter, chains.filterExternal);
+  const { services, nodePorts, filterServices, filterExternal } = fragment;
   const clusterMatch = `-d ${port.clusterIp}/32 ${match} --dport ${port.port}`;
 
   if (hasInternal) services.push(`${clusterMatch} -m comment --comment "${label} cluster IP" -j ${internalChain}`);
@@ -84,22 +113,23 @@ function addServicePort(port: ServicePort, node: NodeContext, prefix: string, ch
   if (usesClusterChain) {
     const rules: string[] = [];
     if (internalChain === svc && hasInternal && masqueradeOffNode !== null) rules.push(masqueradeOffNode);
-    nat.set(svc, [...rules, ...balance(cluster, port, label, identity, prefix)]);
+    own(svc, [...rules, ...balance(cluster, port, label, identity, prefix)]);
   }
   if (usesLocalChain) {
     const rules: string[] = [];
     if (internalChain === svl && hasInternal && masqueradeOffNode !== null) rules.push(masqueradeOffNode);
-    nat.set(svl, [...rules, ...balance(local, port, label, identity, prefix)]);
+    own(svl, [...rules, ...balance(local, port, label, identity, prefix)]);
   }
-  if (usesExt) nat.set(ext, externalRules(port, node, label, svc, externalChain, hasExternal, chains));
+  if (usesExt) own(ext, externalRules(port, node, label, svc, externalChain, hasExternal, chains));
   for (const endpoint of reachable) {
     const sep = serviceChain(prefix, 'SEP', `${identity}/${endpoint.ip}:${endpoint.port}`);
     const affinity = port.affinitySeconds > 0 ? ` -m recent --name ${sep} --set` : '';
-    nat.set(sep, [
+    own(sep, [
       `-s ${endpoint.ip}/32 -m comment --comment "${label}" -j ${chains.markMasq}`,
       `${match} -m comment --comment "${label}"${affinity} -j DNAT --to-destination ${endpoint.ip}:${endpoint.port}`,
     ]);
   }
+  return fragment;
 }
 
 /** The EXT chain: who gets masqueraded, and which endpoints external traffic reaches. */

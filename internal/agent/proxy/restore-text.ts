@@ -6,14 +6,12 @@
  */
 import { tables, type RuleSet, type Table } from './rule-set.ts';
 
-/** What was last written: per table, chain → its rules joined by newlines. */
-export type AppliedState = Record<Table, Map<string, string>>;
+/** What was last written: per table, chain → its rules (never changed afterwards). */
+export type AppliedState = Record<Table, Map<string, readonly string[]>>;
 
 /** The applied state a successful write of `rules` leaves. */
 export function appliedStateOf(rules: RuleSet): AppliedState {
-  const state: AppliedState = { filter: new Map(), nat: new Map() };
-  for (const table of tables) for (const [chain, lines] of rules[table]) state[table].set(chain, lines.join('\n'));
-  return state;
+  return { filter: new Map(rules.filter), nat: new Map(rules.nat) };
 }
 
 /** Every chain of `rules`, plus deletion of `existing` chains (those of this prefix found in the kernel) not in `rules`. */
@@ -36,7 +34,7 @@ export function incrementalRestoreText(rules: RuleSet, applied: AppliedState): s
     const changed: string[] = [];
     for (const [chain, lines] of chains) {
       const previous = before.get(chain);
-      if (previous === undefined || previous !== lines.join('\n')) changed.push(chain);
+      if (previous === undefined || !sameRules(previous, lines)) changed.push(chain);
     }
     const stale: string[] = [];
     for (const chain of before.keys()) if (!chains.has(chain)) stale.push(chain);
@@ -44,6 +42,14 @@ export function incrementalRestoreText(rules: RuleSet, applied: AppliedState): s
     writeTable(out, table, changed, chains, stale.sort());
   }
   return out.length === 0 ? null : out.join('\n') + '\n';
+}
+
+/** Rule lists are shared between builds while a Service is unchanged, so identity settles most comparisons. */
+function sameRules(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function writeTable(out: string[], table: Table, write: readonly string[], chains: Map<string, string[]>, remove: readonly string[]): void {
