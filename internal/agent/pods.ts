@@ -9,7 +9,7 @@ import { ApiStatusError, Informer, NAMESPACE_INDEX, type ApiClient } from '../cl
 import type { KubeObject } from '../apiserver/objects.ts';
 import type { Logger } from '../util/log.ts';
 import { EventRecorder } from './events.ts';
-import { CachedLookup, Kubelet, StatusManager, type KubeletEvent, type ObjectLookup } from './kubelet/index.ts';
+import { CachedLookup, Kubelet, podChanged, StatusManager, type KubeletEvent, type ObjectLookup } from './kubelet/index.ts';
 import type { ContainerRuntime } from './runtime/types.ts';
 
 export interface PodLoopOptions {
@@ -118,7 +118,8 @@ export async function runPods(options: PodLoopOptions): Promise<void> {
   const informer = new Informer(pods, { fieldSelector: `spec.nodeName=${nodeName}`, onError: (error) => log.debug('pod watch', { error }) });
   informer.addHandlers({
     onAdd: (pod) => void sync(pod),
-    onUpdate: (_previous, pod) => void sync(pod),
+    // The agent's own status writes come back as updates; only a changed spec, metadata or deletion needs a pass.
+    onUpdate: (previous, pod) => void (podChanged(previous, pod) && sync(pod)),
     onDelete: (pod) => void remove(pod),
   });
   const running = informer.run(signal);
