@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { serviceFixture as service, serviceRuleLines as lines, sliceFixture as slice, testNode } from './fixtures.ts';
 import { buildIptablesRules, probability } from './iptables-rules.ts';
 import { jumpRules } from './iptables-base.ts';
+import { servicePortsOf } from './model.ts';
 import { fullRestoreText } from './restore-text.ts';
 
 const nodePort = (extra = {}) => ({ type: 'NodePort', externalTrafficPolicy: 'Cluster', ports: [{ name: 'http', protocol: 'TCP', port: 80, targetPort: 8080, nodePort: 30080 }], ...extra });
@@ -156,4 +157,14 @@ test('without a local pod range nothing is masqueraded by source', () => {
   const text = lines(service('web', { clusterIP: '10.43.0.10' }), [slice('web', [{ ip: '10.42.0.5', node: 'n1' }])], { ...testNode, localPodCidr: null });
   assert.ok(!text.includes(offNodeMasquerade));
   assert.ok(text.includes(clusterIpJump));
+});
+
+test('rules remembered for an unchanged port object equal freshly built ones, and a change of node facts rebuilds them', () => {
+  const ports = servicePortsOf(service('web', { clusterIP: '10.43.0.10', type: 'LoadBalancer', externalTrafficPolicy: 'Cluster', ports: [{ name: 'http', port: 443, targetPort: 8080, nodePort: 30443 }] }), [slice('web', [{ ip: '10.42.0.5', node: 'n1' }])]);
+  const text = (node = testNode) => fullRestoreText(buildIptablesRules(ports, node, 'SKIFF-t'), { filter: new Set(), nat: new Set() });
+  const fresh = () => fullRestoreText(buildIptablesRules(ports.map((p) => ({ ...p })), { ...testNode, servesLoadBalancers: false }, 'SKIFF-t'), { filter: new Set(), nat: new Set() });
+  assert.equal(text(), text());
+  assert.match(text(), /loadbalancer port/);
+  assert.equal(text({ ...testNode, servesLoadBalancers: false }), fresh());
+  assert.doesNotMatch(fresh(), /loadbalancer port/);
 });

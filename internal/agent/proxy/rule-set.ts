@@ -25,13 +25,3 @@ export interface JumpRule {
   /** Rule arguments as iptables takes them after `-I CHAIN 1`. */
   args: string[];
 }
-
-/** Quotes one argument for iptables-restore input (only when it has spaces or quotes). */
-export function restoreArg(arg: string): string {
-  return /^[^\s"']+$/.test(arg) ? arg : `"${arg.replace(/(["\\])/g, '\\$1')}"`;
-}
-
-/** Joins rule arguments as iptables-restore reads them. */
-export function ruleText(args: readonly string[]): string {
-  return args.map(restoreArg).join(' ');
-}

@@ -22,7 +22,7 @@ export function desiredIngress(service: KubeObject, nodes: readonly KubeObject[]
 }
 
 /** The current status.loadBalancer.ingress of `service` ([] when unset). */
-export function currentIngress(service: KubeObject): JsonObject[] {
+function currentIngress(service: KubeObject): JsonObject[] {
   const status = isPlainObject(service.status) ? service.status : {};
   const loadBalancer = isPlainObject(status.loadBalancer) ? status.loadBalancer : {};
   return Array.isArray(loadBalancer.ingress) ? loadBalancer.ingress.filter(isPlainObject) : [];

@@ -30,7 +30,7 @@ interface Group {
 }
 
 /** The desired endpoints of `service` grouped by port list (key: the list as JSON). */
-export function desiredSliceGroups(service: KubeObject, pods: readonly KubeObject[]): Map<string, Group> {
+function desiredSliceGroups(service: KubeObject, pods: readonly KubeObject[]): Map<string, Group> {
   const groups = new Map<string, Group>();
   const ports = servicePorts(service);
   const publish = publishesNotReady(service);
@@ -65,7 +65,7 @@ export function desiredSliceGroups(service: KubeObject, pods: readonly KubeObjec
 }
 
 /** The labels every slice of `service` carries: the Service's own plus the controller's. */
-export function sliceLabels(service: KubeObject): Record<string, string> {
+function sliceLabels(service: KubeObject): Record<string, string> {
   const labels: Record<string, string> = { ...(service.metadata.labels ?? {}) };
   delete labels[headlessLabel];
   if (isHeadless(service)) labels[headlessLabel] = '';
