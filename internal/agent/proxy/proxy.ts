@@ -88,8 +88,9 @@ class SyncLoop {
   readonly #nodes: Informer;
   readonly #prefix: string;
   readonly #runner: CommandRunner;
-  #orphansChecked = false;
   readonly #cache = new ServicePortsCache();
+  /** Chains of stopped agents are collected once, after this agent's first write. */
+  #orphansChecked = false;
   #dirty = true;
   #wake: (() => void) | null = null;
   #lastNode: NodeContext | null = null;
