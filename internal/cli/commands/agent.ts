@@ -2,6 +2,7 @@
 import { defineCommand, type Invocation } from '../command.ts';
 import { boolFlag, choiceFlag, defineFlags, stringFlag } from '../flag.ts';
 import { runAgentCommand } from './agent-action.ts';
+import { cleanupAllProxyRules } from '../../agent/proxy/index.ts';
 import { serverUrl } from '../validate.ts';
 import { UsageError } from '../usage-error.ts';
 import { configFlags, dataDirFlags, kubeletPortFlags, logLevelFlags, nodeNameFlags } from './common-flags.ts';
@@ -27,7 +28,7 @@ export const agentFlags = {
   ...defineFlags({
     'proxy-mode': choiceFlag(proxyModes, { default: 'iptables', help: 'how Service traffic is routed' }),
     cleanup: boolFlag({
-      help: "on stop, remove this node's containers, Service rules and routes instead of leaving them running",
+      help: "on stop, remove this node's Service rules; alone (no --server/--token), remove every skiff rule on this machine and exit",
     }),
   }),
   ...logLevelFlags,
@@ -44,6 +45,12 @@ const join = defineCommand({
 
 async function runAgent(invocation: Invocation<typeof agentFlags>): Promise<number> {
   const { settings, command } = invocation;
+  // `skiff agent --cleanup` alone: remove what agents left on this machine and exit.
+  if (settings.cleanup && settings.server === '' && settings.token === '') {
+    const removed = await cleanupAllProxyRules();
+    process.stdout.write(`removed ${removed} skiff chain(s) and every rule jumping to them\n`);
+    return 0;
+  }
   if (settings.server === '' || settings.token === '') {
     const missing = settings.server === '' ? '--server' : '--token';
     throw new UsageError(
