@@ -8,6 +8,7 @@ import { containerConfig } from './container-config.ts';
 import { SourceCache } from './env.ts';
 import { expand } from './expand.ts';
 import { podPhase } from './pod-status.ts';
+import type { Mounter } from './host-mounts.ts';
 import { checkHostPath, prepareVolumes, VolumeError } from './volumes.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'skiff-kubelet-vol-'));
@@ -17,6 +18,12 @@ const objects = new Map<string, KubeObject>([
   ['cm', { metadata: { name: 'cm' }, data: { A: 'from-cm', B: 'b', 'bad key': 'skipped' } }],
   ['sec', { metadata: { name: 'sec' }, data: { token: Buffer.from('t0k').toString('base64') } }],
 ]);
+/** Records the tmpfs asked for instead of mounting (host-mounts.test.ts mounts for real). */
+const tmpfs: string[] = [];
+const mounter: Mounter = {
+  ensureTmpfs: async (path, options) => void tmpfs.push(`${path.slice(dir.length)} mode=${options.mode.toString(8)} size=${options.sizeBytes ?? '-'}`),
+  unmountBelow: async () => undefined,
+};
 const sources = () => new SourceCache({
   configMap: async (_ns, name) => (name === 'cm' ? objects.get('cm') ?? null : null),
   secret: async (_ns, name) => (name === 'sec' ? objects.get('sec') ?? null : null),
@@ -71,7 +78,7 @@ describe('volumes', () => {
       { name: 'sec', secret: { secretName: 'sec', defaultMode: 0o400 } },
       { name: 'meta', downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }] } },
     ] });
-    const volumes = await prepareVolumes(p, dir, sources(), {});
+    const volumes = await prepareVolumes(p, dir, sources(), {}, mounter);
     const cfg = volumes.get('cfg')?.hostPath ?? '';
     assert.equal(readFileSync(join(cfg, 'sub/a.txt'), 'utf8'), 'from-cm');
     assert.equal(statSync(join(cfg, 'sub/a.txt')).mode & 0o777, 0o600);
@@ -82,15 +89,16 @@ describe('volumes', () => {
     assert.equal(statSync(join(sec, '..')).mode & 0o777, 0o700, 'the secret plugin directory is private to root');
     assert.equal(readFileSync(join(volumes.get('meta')?.hostPath ?? '', 'labels'), 'utf8'), 'a="1"\nb="2"');
     assert.equal(volumes.get('sec')?.forceReadOnly, true);
+    assert.deepEqual(tmpfs, ['/agent/pods/u1/volumes/kubernetes.io~secret/sec mode=755 size=4194304'], 'only the Secret is kept in memory');
     objects.set('cm', { metadata: { name: 'cm' }, data: { A: 'changed' } });
-    await prepareVolumes(p, dir, sources(), {});
+    await prepareVolumes(p, dir, sources(), {}, mounter);
     assert.equal(readFileSync(join(cfg, 'sub/a.txt'), 'utf8'), 'changed');
   });
 
   it('refuses a missing ConfigMap unless optional', async () => {
-    await assert.rejects(prepareVolumes(pod({ volumes: [{ name: 'x', configMap: { name: 'absent' } }] }), dir, sources(), {}),
+    await assert.rejects(prepareVolumes(pod({ volumes: [{ name: 'x', configMap: { name: 'absent' } }] }), dir, sources(), {}, mounter),
       (e) => e instanceof VolumeError && /configmap "absent" not found/.test(e.message));
-    await prepareVolumes(pod({ volumes: [{ name: 'x', configMap: { name: 'absent', optional: true } }] }), dir, sources(), {});
+    await prepareVolumes(pod({ volumes: [{ name: 'x', configMap: { name: 'absent', optional: true } }] }), dir, sources(), {}, mounter);
   });
 
   it('checks hostPath types, creating only for the OrCreate types', () => {

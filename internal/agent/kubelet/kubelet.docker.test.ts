@@ -1,5 +1,6 @@
 /** The kubelet against a real Docker daemon: what a user of the pods would see. */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { eventually } from '../../../test/support/poll.ts';
 import { DockerRuntime } from '../runtime/docker.ts';
 import { isRuntimeError } from '../runtime/errors.ts';
 import type { ContainerRuntime, NetworkConfig } from '../runtime/types.ts';
+import { mountsBelow, parseMountInfo } from './host-mounts.ts';
 import { Kubelet } from './kubelet.ts';
 import type { KubeletOptions, PodStatus } from './types.ts';
 
@@ -164,6 +166,55 @@ describe('kubelet on Docker', () => {
     assert.equal(readFileSync(join(emptyDir(p, 'out'), 'log'), 'utf8'), 'prestop\nterm\n');
     const status = await statusOf(p, 'terminated', (s) => s.containerStatuses[0]?.state.terminated !== undefined);
     assert.equal(status.phase, 'Succeeded');
+  });
+
+  const podMounts = (p: KubeObject) => mountsBelow(join(dataDir, 'agent', 'pods', p.metadata.uid ?? ''), parseMountInfo(readFileSync('/proc/self/mountinfo', 'utf8')));
+  const memoryPod = () => {
+    const ns = `ns-${run}`;
+    objects.set(`secret/${ns}/token`, { metadata: { name: 'token', namespace: ns }, data: { value: Buffer.from('t0k3n').toString('base64') } });
+    return pod({
+      volumes: [
+        { name: 'sec', secret: { secretName: 'token' } },
+        { name: 'scratch', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } },
+        { name: 'out', emptyDir: {} },
+      ],
+      containers: [sh('app', 'stat -f -c %T /etc/sec /scratch /out > /out/fs; cat /etc/sec/value >> /out/fs; exec sleep 300', {
+        volumeMounts: [{ name: 'sec', mountPath: '/etc/sec' }, { name: 'scratch', mountPath: '/scratch' }, { name: 'out', mountPath: '/out' }],
+      })],
+    });
+  };
+
+  it('keeps Secret and medium: Memory emptyDir volumes on tmpfs, and unmounts them when the pod is removed', async () => {
+    const p = memoryPod();
+    await kubelet.syncPod(p);
+    await statusOf(p, 'running', (s) => s.containerStatuses[0]?.state.running !== undefined);
+    const fs = await eventually('the file systems the container sees', () => {
+      const path = join(emptyDir(p, 'out'), 'fs');
+      return existsSync(path) && readFileSync(path, 'utf8').includes('t0k3n') ? readFileSync(path, 'utf8') : undefined;
+    });
+    const disk = execFileSync('stat', ['-f', '-c', '%T', dataDir], { encoding: 'utf8' }).trim();
+    assert.notEqual(disk, 'tmpfs', 'the data directory is on disk');
+    assert.deepEqual(fs.trim().split('\n'), ['tmpfs', 'tmpfs', disk, 't0k3n'], 'secret and scratch in memory, out on disk');
+    const secretDir = join(dataDir, 'agent', 'pods', p.metadata.uid ?? '', 'volumes', 'kubernetes.io~secret', 'sec');
+    assert.equal(execFileSync('stat', ['-f', '-c', '%T', join(secretDir, 'value')], { encoding: 'utf8' }).trim(), 'tmpfs', 'on the host too');
+    assert.equal(podMounts(p).length, 2);
+    await kubelet.removePod(p, 0);
+    assert.deepEqual(podMounts(p), [], 'nothing is left mounted');
+    assert.equal(existsSync(join(dataDir, 'agent', 'pods', p.metadata.uid ?? '')), false);
+  });
+
+  it('unmounts the tmpfs volumes of a pod deleted while the agent was down when it cleans up', async () => {
+    const p = memoryPod();
+    await kubelet.syncPod(p);
+    await statusOf(p, 'running', (s) => s.containerStatuses[0]?.state.running !== undefined);
+    assert.equal(podMounts(p).length, 2);
+    kubelet.stop();
+    kubelet = new Kubelet(options());
+    const others = (await kubelet.adopt()).filter((uid) => uid !== p.metadata.uid);
+    await kubelet.wanted(others);
+    assert.deepEqual(podMounts(p), []);
+    assert.equal(existsSync(join(dataDir, 'agent', 'pods', p.metadata.uid ?? '')), false);
+    assert.deepEqual(await runtime.listContainers({ labels: { ...scopeLabels, 'io.skiff.pod-uid': p.metadata.uid ?? '' } }), []);
   });
 
   it('adopts running containers from a new kubelet instance without restarting them', async () => {

@@ -11,6 +11,7 @@ import type { KubeObject } from '../../apiserver/objects.ts';
 import { realClock } from '../../client/clock.ts';
 import type { ContainerRuntime } from '../runtime/types.ts';
 import { Pleg } from './pleg.ts';
+import { HostMounter } from './host-mounts.ts';
 import { PodEvents } from './pod-events.ts';
 import { podKey, podSpec } from './pod-types.ts';
 import { PodWorker, type WorkerContext } from './pod-worker.ts';
@@ -49,6 +50,7 @@ export class Kubelet {
       resyncMs: options.resyncMs ?? 10_000,
       retryBaseMs: relistMs,
       cache: this.#cache,
+      mounter: options.mounter ?? new HostMounter(),
       restartBackoff: new RestartBackoff(options.restartBackoff),
       pullBackoff: new RestartBackoff(options.pullBackoff),
       onStatus: options.onStatus,
@@ -102,7 +104,7 @@ export class Kubelet {
     const { containers, sandboxes } = this.#cache.pod(uid);
     for (const container of containers) await this.#remove(container.id, () => this.#runtime.removeContainer(container.id));
     for (const sandbox of sandboxes) await this.#remove(sandbox.id, () => this.#runtime.removeSandbox(sandbox.id));
-    rmSync(podDir(this.#context.dataDir, uid), { recursive: true, force: true });
+    await this.#removeDir(podDir(this.#context.dataDir, uid));
   }
 
   #forget(uid: string): void {
@@ -134,9 +136,19 @@ export class Kubelet {
       for (const container of containers) await this.#remove(container.id, () => this.#runtime.removeContainer(container.id));
     }
     const pods = join(this.#context.dataDir, 'agent', 'pods');
-    if (existsSync(pods)) {
-      for (const uid of readdirSync(pods)) if (!keep.has(uid)) rmSync(join(pods, uid), { recursive: true, force: true });
+    const failed: string[] = [];
+    for (const uid of existsSync(pods) ? readdirSync(pods) : []) {
+      if (keep.has(uid)) continue;
+      // One directory that cannot go (a tmpfs that stays busy) does not keep the others.
+      await this.#removeDir(join(pods, uid)).catch((error: unknown) => void failed.push((error as Error).message));
     }
+    if (failed.length > 0) throw new Error(`Cannot remove the volumes of ${failed.length} removed pods: ${failed.join('; ')}`);
+  }
+
+  /** Removes a pod's directory once nothing is mounted in it any more. */
+  async #removeDir(dir: string): Promise<void> {
+    await this.#context.mounter.unmountBelow(dir);
+    rmSync(dir, { recursive: true, force: true });
   }
 
   /** The pods this kubelet currently works on, by uid. */

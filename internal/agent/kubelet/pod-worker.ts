@@ -13,6 +13,7 @@ import type { SandboxStatus } from '../runtime/types.ts';
 import { decide } from './decide.ts';
 import { SourceCache } from './env.ts';
 import type { HandlerTarget } from './handlers.ts';
+import type { Mounter } from './host-mounts.ts';
 import type { PodEvents } from './pod-events.ts';
 import type { Waiting } from './images.ts';
 import { instancesOf, podStatus } from './pod-status.ts';
@@ -22,7 +23,7 @@ import type { RestartBackoff } from './restart-backoff.ts';
 import type { RuntimeCache } from './runtime-cache.ts';
 import { ensureSandbox, type SandboxContext } from './sandbox.ts';
 import { pruneDead, startContainer, type StartContext } from './start-container.ts';
-import { stopGracefully } from './termination.ts';
+import { stopGracefully, stopPod } from './termination.ts';
 import { timestamp, type KubeletOptions, type PodStatus } from './types.ts';
 import { prepareVolumes, VolumeError } from './volumes.ts';
 
@@ -36,6 +37,7 @@ export interface WorkerContext extends SandboxContext {
   /** First delay before a failed pass is tried again (doubling up to 30 s). */
   retryBaseMs: number;
   cache: RuntimeCache;
+  mounter: Mounter;
   restartBackoff: RestartBackoff;
   pullBackoff: RestartBackoff;
   onStatus: KubeletOptions['onStatus'];
@@ -68,7 +70,7 @@ export class PodWorker {
     this.#pod = pod;
     this.#prober = new PodProber(
       context.clock,
-      () => void this.sync().catch((e) => context.onError(e, 'probe-triggered sync')),
+      () => void this.wake().catch((e) => context.onError(e, 'probe-triggered sync')),
       (container, message) => context.events.about(this.#pod, container).emit('Warning', 'Unhealthy', message),
     );
     const status = (pod.status ?? {}) as { phase?: string; startTime?: string };
@@ -207,7 +209,7 @@ export class PodWorker {
     const sources = new SourceCache(context.lookup, namespace);
     let volumes;
     try {
-      volumes = await prepareVolumes(pod, context.dataDir, sources, addresses);
+      volumes = await prepareVolumes(pod, context.dataDir, sources, addresses, context.mounter);
     } catch (error) {
       if (!(error instanceof VolumeError)) throw error;
       podEvents.repeat('Warning', 'FailedMount', error.message);
@@ -293,22 +295,10 @@ export class PodWorker {
     const spec = podSpec(this.#pod);
     if (this.#timer) context.clock.clearTimeout(this.#timer);
     this.#prober.stopAll();
-    const { uid } = podKey(this.#pod);
-    await context.cache.refreshPod(uid);
-    const { containers: instances, sandboxes } = context.cache.pod(uid);
-    const all = [...(spec.initContainers ?? []), ...spec.containers];
-    await Promise.all(instances.filter((c) => c.state === 'running').map((c) => {
-      const containerSpec = all.find((s) => s.name === c.name);
-      const sandbox = sandboxes.find((s) => s.id === c.sandboxId);
-      const events = context.events.about(this.#pod, c.name);
-      events.emit('Normal', 'Killing', `Stopping container ${c.name}`);
-      return stopGracefully(containerSpec, c, this.#target(sandbox, containerSpec, c.id), context.clock, graceSeconds, events);
-    }));
-    for (const sandbox of sandboxes) await context.runtime.stopSandbox(sandbox.id);
-    await context.cache.refreshPod(uid);
+    const instances = await stopPod(this.#pod, graceSeconds, context, (sandbox, containerSpec, id) => this.#target(sandbox, containerSpec, id));
     const status = podStatus({
       containers: spec.containers, initContainers: spec.initContainers ?? [], restartPolicy: restartPolicy(spec),
-      instances: context.cache.pod(uid).containers, waiting: new Map(), probes: () => ({ ready: false, started: false }),
+      instances, waiting: new Map(), probes: () => ({ ready: false, started: false }),
       nowMs: context.clock.now(), hostIP: context.hostIP, startTime: this.#startTime, previous: this.#lastStatus, sandboxReady: false,
     });
     // A pod that was stopped has ended: Succeeded only when every container exited 0.

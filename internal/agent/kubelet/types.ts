@@ -2,6 +2,7 @@
 import type { KubeObject } from '../../apiserver/objects.ts';
 import type { Clock } from '../../client/clock.ts';
 import type { ContainerRuntime, DnsConfig } from '../runtime/types.ts';
+import type { Mounter } from './host-mounts.ts';
 
 /** Reads the objects a pod refers to; null when the object does not exist. */
 export interface ObjectLookup {
@@ -62,6 +63,11 @@ export interface KubeletOptions {
    * adopts or removes, so several kubelets can share one engine (nodes simulated on one host).
    */
   scopeLabels?: Record<string, string>;
+  /**
+   * Mounts the tmpfs of Secret, projected and medium: Memory emptyDir volumes and unmounts
+   * them when the pod goes; default: mount(8) and umount(8) on the host (needs root).
+   */
+  mounter?: Mounter;
   /** Reports failures of background work the kubelet cannot hand to a caller. */
   onError?(error: unknown, context: string): void;
   /** Receives the Events users see in `kubectl describe pod` (Created, Started, BackOff, ...). */

@@ -1,13 +1,18 @@
 /**
  * Pod volumes on the host, under <dataDir>/agent/pods/<uid>/volumes/<plugin>/<name>, and the
  * bind mounts a container gets from its volumeMounts. ConfigMap, Secret, downward API and
- * projected volumes are rewritten on every sync, so updates reach running pods.
+ * projected volumes are rewritten on every sync, so updates reach running pods. Secret and
+ * projected volumes, and emptyDir with medium Memory, live on a tmpfs mounted at their
+ * directory, as with the kubelet: their files never reach the disk (which on an SD card also
+ * spares it the writes).
  */
 import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import type { KubeObject } from '../../apiserver/objects.ts';
 import type { Mount } from '../runtime/types.ts';
+import { parseQuantity } from '../../api/validation/quantity.ts';
 import { writeAtomically, type VolumeFile } from './atomic-writer.ts';
+import type { Mounter } from './host-mounts.ts';
 import { SourceCache } from './env.ts';
 import { ConfigError, fieldValue, resourceValue, type PodAddresses } from './field-ref.ts';
 import type { DownwardApiFile, KeyToPath, ProjectionSource, VolumeMountSpec, VolumeSpec } from './pod-types.ts';
@@ -27,23 +32,33 @@ export interface PreparedVolume {
   forceReadOnly: boolean;
 }
 
+/**
+ * Size of the tmpfs of a Secret volume, and per source of a projected one: an API object is at
+ * most about 1.5 MiB and an update briefly holds two copies. A tmpfs only uses what it holds.
+ */
+const perSourceTmpfsBytes = 4 * 2 ** 20;
+
 /** The pod's directory on the host. */
 export function podDir(dataDir: string, uid: string): string {
   return join(dataDir, 'agent', 'pods', uid);
 }
 
-/** Creates or refreshes every volume of the pod; VolumeError names the first that failed. */
+/**
+ * Creates or refreshes every volume of the pod, mounting tmpfs through `mounter` where the
+ * files must stay in memory; VolumeError names the first that failed.
+ */
 export async function prepareVolumes(
   pod: KubeObject,
   dataDir: string,
   sources: SourceCache,
   addresses: PodAddresses,
+  mounter: Mounter,
 ): Promise<Map<string, PreparedVolume>> {
   const root = join(podDir(dataDir, pod.metadata.uid ?? ''), 'volumes');
   const prepared = new Map<string, PreparedVolume>();
   for (const volume of podSpec(pod).volumes ?? []) {
     try {
-      prepared.set(volume.name, await prepareOne(pod, root, volume, sources, addresses));
+      prepared.set(volume.name, await prepareOne(pod, root, volume, sources, addresses, mounter));
     } catch (error) {
       if (error instanceof VolumeError) throw error;
       throw new VolumeError(`MountVolume.SetUp failed for volume "${volume.name}": ${(error as Error).message}`);
@@ -52,7 +67,9 @@ export async function prepareVolumes(
   return prepared;
 }
 
-async function prepareOne(pod: KubeObject, root: string, volume: VolumeSpec, sources: SourceCache, addresses: PodAddresses): Promise<PreparedVolume> {
+async function prepareOne(
+  pod: KubeObject, root: string, volume: VolumeSpec, sources: SourceCache, addresses: PodAddresses, mounter: Mounter,
+): Promise<PreparedVolume> {
   const at = (plugin: string, mode = 0o755) => {
     const parent = join(root, plugin);
     mkdirSync(parent, { recursive: true, mode });
@@ -60,11 +77,10 @@ async function prepareOne(pod: KubeObject, root: string, volume: VolumeSpec, sou
     return join(parent, volume.name);
   };
   if (volume.emptyDir) {
-    // medium: Memory is served from disk too: mounting tmpfs would need the host's mount
-    // namespace and clean-up on every path out; the files behave the same for the pod.
     const dir = at('kubernetes.io~empty-dir');
     mkdirSync(dir, { recursive: true });
-    chmodSync(dir, 0o777);
+    if (volume.emptyDir.medium === 'Memory') await mounter.ensureTmpfs(dir, { mode: 0o777, sizeBytes: sizeLimit(volume) });
+    else chmodSync(dir, 0o777);
     return { hostPath: dir, forceReadOnly: false };
   }
   if (volume.hostPath) {
@@ -74,6 +90,7 @@ async function prepareOne(pod: KubeObject, root: string, volume: VolumeSpec, sou
   let files: VolumeFile[];
   let plugin: string;
   let dirMode = 0o755;
+  let tmpfsBytes: number | undefined;
   if (volume.configMap) {
     plugin = 'kubernetes.io~configmap';
     files = await keyFiles(sources, 'configMap', volume.configMap.name ?? '', volume.configMap.items, volume.configMap.optional, volume.configMap.defaultMode);
@@ -81,6 +98,7 @@ async function prepareOne(pod: KubeObject, root: string, volume: VolumeSpec, sou
     plugin = 'kubernetes.io~secret';
     // Secrets stay out of reach of other users on the host; the container sees only the volume root.
     dirMode = 0o700;
+    tmpfsBytes = perSourceTmpfsBytes;
     files = await keyFiles(sources, 'secret', volume.secret.secretName ?? '', volume.secret.items, volume.secret.optional, volume.secret.defaultMode);
   } else if (volume.downwardAPI) {
     plugin = 'kubernetes.io~downward-api';
@@ -88,15 +106,29 @@ async function prepareOne(pod: KubeObject, root: string, volume: VolumeSpec, sou
   } else if (volume.projected) {
     plugin = 'kubernetes.io~projected';
     dirMode = 0o700;
+    tmpfsBytes = perSourceTmpfsBytes * Math.max(1, volume.projected.sources?.length ?? 0);
     files = [];
     for (const source of volume.projected.sources ?? []) files.push(...await projectedFiles(pod, source, volume.projected.defaultMode, sources, addresses));
   } else {
     throw new VolumeError(`Cannot set up volume "${volume.name}": its volume type is not supported on this node`);
   }
   const dir = at(plugin, dirMode);
+  if (tmpfsBytes !== undefined) {
+    mkdirSync(dir, { recursive: true });
+    await mounter.ensureTmpfs(dir, { mode: 0o755, sizeBytes: tmpfsBytes });
+  }
   writeAtomically(dir, files);
   chmodSync(dir, 0o755);
   return { hostPath: dir, forceReadOnly: true };
+}
+
+/** An emptyDir's sizeLimit in bytes; none (the kernel's default) when unset or zero. */
+function sizeLimit(volume: VolumeSpec): number | undefined {
+  const limit = volume.emptyDir?.sizeLimit;
+  if (limit === undefined) return undefined;
+  const bytes = parseQuantity(limit);
+  if (bytes === undefined || bytes < 0) throw new VolumeError(`MountVolume.SetUp failed for volume "${volume.name}": sizeLimit ${limit} is not a quantity of bytes`);
+  return bytes > 0 ? bytes : undefined;
 }
 
 async function keyFiles(
