@@ -1,8 +1,12 @@
 /**
  * Objects every cluster has from its first start: the system namespaces, a `default`
- * ServiceAccount in each, and the `kubernetes` Service in `default` that points at the API.
+ * ServiceAccount in each, and the `kubernetes` Service in `default` that points at the API
+ * (with its Endpoints and EndpointSlice).
  */
 import type { StorageRegistry } from '../apiserver/registry.ts';
+import type { ResourceStorage } from '../apiserver/rest.ts';
+import type { KubeObject } from '../apiserver/objects.ts';
+import { jsonEqual } from '../api/validation/field.ts';
 import { ApiError } from '../apiserver/status.ts';
 import type { Ipv4Cidr } from '../util/ip.ts';
 import { nthAddress } from '../util/ip.ts';
@@ -34,12 +38,33 @@ export async function bootstrapCluster(registry: StorageRegistry, options: Boots
       },
     }),
   );
-  await createIfMissing(() =>
-    registry.get('', 'v1', 'endpoints').create('default', {
-      metadata: { name: 'kubernetes', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
-      subsets: [{ addresses: [{ ip: options.apiAddress }], ports: [{ name: 'https', port: options.apiPort, protocol: 'TCP' }] }],
-    }),
-  );
+  // The API's own endpoints follow its address (a DHCP lease may have moved it since the last start).
+  await upsert(registry.get('', 'v1', 'endpoints'), 'kubernetes', {
+    metadata: { name: 'kubernetes', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
+    subsets: [{ addresses: [{ ip: options.apiAddress }], ports: [{ name: 'https', port: options.apiPort, protocol: 'TCP' }] }],
+  });
+  // The service proxy reads EndpointSlices: like kube-apiserver, write the API's own.
+  await upsert(registry.get('discovery.k8s.io', 'v1', 'endpointslices'), 'kubernetes', {
+    metadata: { name: 'kubernetes', labels: { 'kubernetes.io/service-name': 'kubernetes' } },
+    addressType: 'IPv4',
+    endpoints: [{ addresses: [options.apiAddress], conditions: { ready: true } }],
+    ports: [{ name: 'https', port: options.apiPort, protocol: 'TCP' }],
+  });
+}
+
+/** Creates `body` in `default`, or rewrites the stored object when its content differs. */
+async function upsert(storage: ResourceStorage, name: string, body: Record<string, unknown> & { metadata: Record<string, unknown> }): Promise<void> {
+  let current: KubeObject;
+  try {
+    current = await storage.get('default', name);
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 404) return createIfMissing(() => storage.create('default', body));
+    throw error;
+  }
+  const { metadata: _wanted, ...content } = body;
+  const differs = Object.entries(content).some(([key, value]) => !jsonEqual(current[key], value));
+  if (!differs) return;
+  await storage.update('default', name, { ...current, ...content });
 }
 
 async function createIfMissing(create: () => Promise<unknown>): Promise<void> {

@@ -148,7 +148,10 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   https.keepAliveTimeout = 65_000;
   try {
     port = await listen(https, config.port, config.bindAddress);
-    await bootstrapCluster(registry, { serviceCidr, apiPort: port, apiAddress: advertise });
+    // Pods reach the API through the kubernetes Service, so its endpoint must be an address
+    // other network namespaces can reach: a host address rather than loopback when serving on all.
+    const apiAddress = config.bindAddress === '0.0.0.0' ? (hostIpv4Addresses()[0] ?? advertise) : advertise;
+    await bootstrapCluster(registry, { serviceCidr, apiPort: port, apiAddress });
     const adminKubeconfig = kubeconfigYaml({ server: `https://${advertise}:${port}`, caPem: certificates.ca.certPem, clientCertPem: certificates.admin.certPem, clientKeyPem: certificates.admin.keyPem });
     await writeKubeconfig(config.kubeconfigPath, adminKubeconfig);
     // Commands run on this machine (skiff token …) find the API through the data directory.

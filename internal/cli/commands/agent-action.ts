@@ -1,6 +1,7 @@
 /** What `skiff agent` and `skiff agent join <token>` do: join with the token, then run until signalled. */
 import { hostname } from 'node:os';
 import { joinCluster } from '../../agent/join.ts';
+import { parseJoinToken } from '../../join/token.ts';
 import { startAgent } from '../../agent/run.ts';
 import { checkIpvsSupport, hostRunner, ProxyModeError } from '../../agent/proxy/index.ts';
 import { UsageError } from '../usage-error.ts';
@@ -13,6 +14,8 @@ export async function runAgentCommand({ settings, args }: Invocation<typeof agen
   const level = settings['log-level'];
   const log = createLogger(level === 'error' || level === 'warn' || level === 'debug' ? (level as LogLevel) : 'info');
   const nodeName = settings['node-name'] || hostname();
+  // A mistyped token is the first thing to point out: it is checked before anything else.
+  parseJoinToken(token || args[0] || '');
   // An impossible proxy mode is a configuration mistake: refuse before joining, in one line.
   if (settings['proxy-mode'] === 'ipvs') {
     await checkIpvsSupport(hostRunner()).catch((error: unknown) => {
