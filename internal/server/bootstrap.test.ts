@@ -19,7 +19,7 @@ it('bootstrap writes the kubernetes Service, Endpoints and EndpointSlice, and mo
   const first = await slices.get('default', 'kubernetes');
   assert.deepEqual(first.endpoints, [{ addresses: ['192.0.2.10'], conditions: { ready: true } }]);
   assert.equal(first.metadata.labels?.['kubernetes.io/service-name'], 'kubernetes');
-  assert.equal((await registry.get('', 'v1', 'services').get('default', 'kubernetes')).spec?.clusterIP, '10.43.0.1');
+  assert.equal(((await registry.get('', 'v1', 'services').get('default', 'kubernetes')).spec as { clusterIP?: string }).clusterIP, '10.43.0.1');
 
   const revision = await store.currentRevision();
   await bootstrapCluster(registry, { serviceCidr, apiAddress: '192.0.2.10', apiPort: 6443 });
