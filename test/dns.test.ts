@@ -190,12 +190,15 @@ ${pod('client')}${pod('db-0')}${pod('db-1')}`;
     assert.doesNotMatch(r.stdout, /^DB_SERVICE_HOST=/m);
   });
 
-  it("writes the node's DNS address into the pod's resolv.conf setup with the cluster search path", () => {
+  it("names the cluster DNS address in the pod's resolv.conf setup with the cluster search path, and the proxy sends it to the node", () => {
     const inspect = spawnSync('docker', ['ps', '-q', '--filter', 'label=io.skiff.pod-name=client', '--filter', `label=io.skiff.node=${NODE}`], { encoding: 'utf8' });
     const ids = inspect.stdout.split('\n').filter(Boolean);
     assert.ok(ids.length > 0);
     const dns = spawnSync('docker', ['inspect', '--format', '{{json .HostConfig.Dns}} {{json .HostConfig.DnsSearch}}', ...ids], { encoding: 'utf8' }).stdout;
-    assert.match(dns, /"10\.\d+\.\d+\.1"/);
+    assert.match(dns, /\["10\.43\.0\.10"\]/);
     assert.match(dns, /default\.svc\.cluster\.local/);
+    const rules = spawnSync('iptables-save', ['-t', 'nat'], { encoding: 'utf8' }).stdout;
+    assert.match(rules, /-d 10\.43\.0\.10\/32 -p udp .*--dport 53/);
+    assert.match(rules, /-d 10\.43\.0\.10\/32 -p tcp .*--dport 53/);
   });
 });

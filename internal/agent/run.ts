@@ -15,7 +15,7 @@ import { DockerRuntime } from './runtime/docker.ts';
 import { startAgentApi } from './api/server.ts';
 import type { CertificatePair } from '../pki/index.ts';
 import { registerNode, reportStatus, runHeartbeat, statusReportIntervalMs, type NodeOptions } from './node-registration.ts';
-import { startProxy, type ProxyMode } from './proxy/index.ts';
+import { nodeLocalDnsPorts, startProxy, type ProxyMode } from './proxy/index.ts';
 import { runClusterDns } from './dns/index.ts';
 
 export interface AgentConfig {
@@ -87,7 +87,18 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
   log.info('node registered', { node: config.nodeName, ready: first.notReadyReason === undefined, runtime: first.runtimeVersion || 'unavailable' });
 
   // Service proxy: its own informers and rules; stopped last, so Services keep working while the rest stops.
-  const proxy = await startProxy({ api, nodeName: config.nodeName, podCidr: config.podCidr, mode: config.proxyMode ?? 'iptables', cleanupOnStop: config.cleanup ?? false, log: log.with({ component: 'proxy' }) }).catch(async (error: unknown) => {
+  // It also sends the cluster DNS address to this node's own DNS server on the pod gateway.
+  const podSubnet = parseIpv4Cidr(config.podCidr);
+  const clusterDnsAddress = config.clusterDnsAddress ?? '10.43.0.10';
+  const proxy = await startProxy({
+    api,
+    nodeName: config.nodeName,
+    podCidr: config.podCidr,
+    mode: config.proxyMode ?? 'iptables',
+    cleanupOnStop: config.cleanup ?? false,
+    nodeLocalServices: podSubnet === null ? [] : nodeLocalDnsPorts(clusterDnsAddress, nthAddress(podSubnet, 1), config.nodeName),
+    log: log.with({ component: 'proxy' }),
+  }).catch(async (error: unknown) => {
     await agentApi.close();
     throw error;
   });
@@ -98,7 +109,6 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
   // the README); its Service cache also gives containers their service variables.
   const informers = new InformerFactory(api, { onError: (error) => log.debug('cluster cache watch', { error }) });
   const clusterDomain = config.clusterDomain ?? 'cluster.local';
-  const podSubnet = parseIpv4Cidr(config.podCidr);
   const dnsLoop = podSubnet === null ? Promise.resolve() : runClusterDns({
     informers,
     address: nthAddress(podSubnet, 1),
@@ -129,7 +139,7 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
       dataDir: config.dataDir,
       network: { name: `skiff-${config.nodeName}`, subnet: config.podCidr, gateway: nthAddress(subnet, 1) },
       services: informers.informer('Service'),
-      clusterDns: { servers: [nthAddress(subnet, 1)], domain: clusterDomain },
+      clusterDns: { servers: [clusterDnsAddress], domain: clusterDomain },
       log,
       signal: stop.signal,
     });

@@ -2,3 +2,4 @@ export { startProxy, cleanupAllProxyRules, type ProxyMode, type ProxyOptions, ty
 export { checkIpvsSupport, ProxyModeError } from './ipvs-applier.ts';
 export { hostRunner, type CommandRunner } from './command-runner.ts';
 export { enableLoadBalancerLabel, loadBalancerNodes, nodeIngressAddress, nodeServesLoadBalancers } from './load-balancer-nodes.ts';
+export { nodeLocalDnsPorts } from './node-local-dns.ts';

@@ -16,7 +16,7 @@ import { buildIpvsServices } from './ipvs-rules.ts';
 import { nodeServesLoadBalancers } from './load-balancer-nodes.ts';
 import { sliceServiceKey } from './model.ts';
 import { ServicePortsCache } from './service-ports-cache.ts';
-import type { NodeContext } from './types.ts';
+import type { NodeContext, ServicePort } from './types.ts';
 
 export type ProxyMode = 'iptables' | 'ipvs';
 
@@ -37,6 +37,8 @@ export interface ProxyOptions {
   fullSyncIntervalMs?: number;
   /** Remove every rule of this node when stopped. */
   cleanupOnStop?: boolean;
+  /** Service ports served on this node without a Service object (the cluster DNS address). */
+  nodeLocalServices?: readonly ServicePort[];
 }
 
 export interface RunningProxy {
@@ -153,7 +155,10 @@ class SyncLoop {
   async #sync(full: boolean): Promise<void> {
     const started = performance.now();
     const node = this.#nodeContext();
-    const ports = this.#cache.ports(this.#services.store.list(), (key) => this.#slices.store.byIndex('service', key));
+    const ports = [
+      ...this.#cache.ports(this.#services.store.list(), (key) => this.#slices.store.byIndex('service', key)),
+      ...(this.#options.nodeLocalServices ?? []),
+    ];
     if (this.#options.mode === 'ipvs') {
       await this.#ipvs.sync(buildIpvsServices(ports, node), node);
       this.#lastNode = node;
