@@ -171,7 +171,10 @@ async function removePods(pods: Pods | undefined, docker: Docker, agentAlive: bo
     await until('the pods to be deleted', async () => (await pods.list(namespace, { labelSelector: 'skiff-bench=pods', signal })).items.length === 0, signal);
   }
   const found = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`io.skiff.node=${nodeName}`] }) });
-  await Promise.all(found.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })));
+  // The agent may be removing the same containers: already gone (404) or going (409) is fine.
+  await Promise.all(found.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch((error: { statusCode?: number }) => {
+    if (error.statusCode !== 404 && error.statusCode !== 409) throw error;
+  })));
 }
 
 export async function runPodsBench(): Promise<void> {

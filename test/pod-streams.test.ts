@@ -46,6 +46,8 @@ apiVersion: v1
 kind: Pod
 metadata: {name: unscheduled, namespace: default}
 spec:
+  # No scheduler by this name exists, so the pod never gets a node.
+  schedulerName: nobody
   containers:
   - {name: main, image: ${image}}
 `;
