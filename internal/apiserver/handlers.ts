@@ -19,6 +19,7 @@ import { ApiError, badRequest, conflict, methodNotAllowed, notFound } from './st
 import { decodeProtobufObject } from './protobuf/decode.ts';
 import { respond, type Responder } from './respond.ts';
 import { serveWatch } from './watch.ts';
+import { evictionAccepted, evictPod, parseEviction } from './eviction.ts';
 
 export interface HandlerContext {
   store: Backend;
@@ -34,6 +35,7 @@ const writableSubresources: Record<string, readonly string[]> = {
   status: ['GET', 'PUT', 'PATCH'],
   scale: ['GET', 'PUT', 'PATCH'],
   binding: ['POST'],
+  eviction: ['POST'],
   finalize: ['PUT'],
 };
 
@@ -124,6 +126,11 @@ export async function handleResource(c: Context, path: ResourcePath, hc: Handler
     case 'binding': {
       const body = await decodeObjectBody(c, hc.maxBodyBytes);
       return out.status(await bindPod(storage, path.namespace, name, body, writeOptions()), 201);
+    }
+    case 'eviction': {
+      const options = parseEviction(await readBody(c, hc.maxBodyBytes), path.namespace, name, writeOptions().dryRun === true);
+      await evictPod(hc.registry, path.namespace ?? '', name, options, hc.now);
+      return out.plain(evictionAccepted, 201);
     }
     default:
       break;

@@ -9,6 +9,16 @@ import type { Logger } from '../util/log.ts';
 import { controllerManager } from '../controllers/controller-manager.ts';
 import { scheduler } from '../scheduler/run.ts';
 import { endpointsComponent, serviceLbComponent } from '../controllers/endpoints/index.ts';
+import { nodeLifecycleComponent } from '../controllers/node-lifecycle/index.ts';
+import { disruptionComponent } from '../controllers/disruption/index.ts';
+import { serviceAccountComponent } from '../controllers/serviceaccounts/index.ts';
+import { eventTtlComponent } from '../controllers/event-ttl/index.ts';
+
+/** Tunables of the control-plane loops, from `skiff server` flags. */
+export interface ControlPlaneSettings {
+  /** How long a node may go without renewing its Lease before it is marked Unknown (default 40 s). */
+  nodeMonitorGracePeriodMs?: number;
+}
 
 export interface ComponentContext {
   /** Loopback client acting as `system:<identity>`. */
@@ -18,6 +28,7 @@ export interface ComponentContext {
   log: Logger;
   /** This server's Node name (its embedded agent's). */
   nodeName: string;
+  settings?: ControlPlaneSettings;
   signal: AbortSignal;
 }
 
@@ -35,4 +46,8 @@ export const controlPlaneComponents: ControlPlaneComponent[] = [
   scheduler,
   endpointsComponent,
   serviceLbComponent,
+  nodeLifecycleComponent,
+  disruptionComponent,
+  serviceAccountComponent,
+  eventTtlComponent,
 ];

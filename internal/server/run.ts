@@ -15,6 +15,7 @@ import { createApiServer, type Identity } from '../apiserver/app.ts';
 import { forbiddenPath, unauthorized } from '../apiserver/status.ts';
 import { StorageRegistry } from '../apiserver/registry.ts';
 import { createLifecycle } from '../apiserver/admission/lifecycle.ts';
+import { withDefaultTolerationSeconds } from '../apiserver/admission/default-tolerations.ts';
 import { LeaseRenewals } from '../apiserver/lease-renewals.ts';
 import { MvccStore } from '../datastore/mvcc/store.ts';
 import { ensureServerCertificates, kubeconfigYaml, peerIdentity, tlsCredentials, writeKubeconfig } from '../pki/index.ts';
@@ -50,6 +51,11 @@ export interface ServerConfig {
   nodeName: string;
   compactIntervalMs: number;
   compactWindow: number;
+  /** Node lifecycle: how long a node may go without renewing its Lease before it is Unknown (default 40 s). */
+  nodeMonitorGracePeriodMs?: number;
+  /** Seconds of the not-ready/unreachable tolerations new pods get (default 300 each). */
+  defaultNotReadyTolerationSeconds?: number;
+  defaultUnreachableTolerationSeconds?: number;
 }
 
 export interface RunningServer {
@@ -90,10 +96,10 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     warn: (message) => log.warn(message),
   });
   const tokens = await loadTokenFile(join(serverDir, 'tokens.csv'));
-  const lifecycle = createLifecycle({
+  const lifecycle = withDefaultTolerationSeconds(createLifecycle({
     network: { serviceCidr, reservedIps: [config.clusterDns], nodePortMin: 30000, nodePortMax: 32767 },
     registry: () => registry,
-  });
+  }), { notReady: config.defaultNotReadyTolerationSeconds ?? 300, unreachable: config.defaultUnreachableTolerationSeconds ?? 300 });
   const registry: StorageRegistry = new StorageRegistry({ store, now: Date.now, lifecycle, leaseRenewals: new LeaseRenewals() });
   const podCidrs = new PodCidrAllocator(registry, config.clusterCidr);
   const advertise = config.bindAddress === '0.0.0.0' ? '127.0.0.1' : config.bindAddress;
@@ -177,7 +183,8 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     runController(component.name, async (signal) => {
       while (!signal.aborted) {
         try {
-          await component.run({ api, registry, log: componentLog, nodeName: config.nodeName || osHostname(), signal });
+          const settings = { nodeMonitorGracePeriodMs: config.nodeMonitorGracePeriodMs };
+          await component.run({ api, registry, log: componentLog, nodeName: config.nodeName || osHostname(), settings, signal });
         } catch (error) {
           if (signal.aborted) return;
           componentLog.error('stopped with an error; restarting in 5 s', { error });

@@ -25,6 +25,9 @@ export async function runServerCommand({ settings }: Invocation<typeof serverFla
       nodeName: settings['node-name'] || hostname(),
       compactIntervalMs: settings['datastore-compact-interval'],
       compactWindow: settings['datastore-compact-window'],
+      nodeMonitorGracePeriodMs: settings['node-monitor-grace-period'],
+      defaultNotReadyTolerationSeconds: settings['default-not-ready-toleration-seconds'],
+      defaultUnreachableTolerationSeconds: settings['default-unreachable-toleration-seconds'],
     },
     log,
   );

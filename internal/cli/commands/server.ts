@@ -48,6 +48,21 @@ export const serverFlags = {
       help: 'number of most recent revisions compaction always keeps',
       check: positive,
     }),
+    'node-monitor-grace-period': durationFlag({
+      default: '40s',
+      help: 'how long a node may go without renewing its Lease before it is marked NotReady (Unknown)',
+      check: (ms) => (ms >= 1000 ? undefined : 'want a duration of at least 1s'),
+    }),
+    'default-not-ready-toleration-seconds': intFlag({
+      default: 300,
+      help: 'seconds new pods tolerate the node.kubernetes.io/not-ready NoExecute taint unless they say otherwise',
+      check: (seconds) => (seconds >= 0 ? undefined : 'want a whole number of 0 or more'),
+    }),
+    'default-unreachable-toleration-seconds': intFlag({
+      default: 300,
+      help: 'seconds new pods tolerate the node.kubernetes.io/unreachable NoExecute taint unless they say otherwise',
+      check: (seconds) => (seconds >= 0 ? undefined : 'want a whole number of 0 or more'),
+    }),
   }),
   ...logLevelFlags,
 };

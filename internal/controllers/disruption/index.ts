@@ -1,0 +1,1 @@
+export { disruptionComponent } from './component.ts';

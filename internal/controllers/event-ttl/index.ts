@@ -1,0 +1,1 @@
+export { eventTtlComponent } from './component.ts';

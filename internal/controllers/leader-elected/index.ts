@@ -1,0 +1,2 @@
+export { controllerEventRecorder } from './event-recorder.ts';
+export { leaderElectedComponent, type LeaderLoop } from './leader-elected.ts';

@@ -1,0 +1,1 @@
+export { nodeLifecycleComponent } from './component.ts';

@@ -1,0 +1,1 @@
+export { serviceAccountComponent } from './component.ts';
