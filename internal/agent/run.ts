@@ -122,10 +122,8 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
 
   const socketPath = config.dockerSocket ?? '/var/run/docker.sock';
   const podLoop = async (): Promise<void> => {
-    if (first.notReadyReason !== undefined) {
-      log.warn('pods will not run on this node: the container runtime does not answer', { reason: first.notReadyReason.message });
-      return;
-    }
+    const runtimeProblem = (await nodeOptions()).notReadyReason;
+    if (runtimeProblem !== undefined) throw new Error(`pods cannot run on this node yet: ${runtimeProblem.message}`);
     const probe = new DockerRuntime({ socketPath, pauseImage: localPauseImage });
     const pause = await ensurePauseImage(probe, socketPath);
     const runtime = new DockerRuntime({ socketPath, pauseImage: pause.image, pauseCommand: pause.command });
@@ -145,7 +143,21 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
     });
   };
   const loops = [
-    podLoop().catch((error: unknown) => log.error('pod loop stopped', { error })),
+    // A failure to set up (the pod network overlaps another, Docker went away) is retried:
+    // the node must start running pods once the cause is fixed, without a restart.
+    (async () => {
+      let delayMs = 5_000;
+      while (!stop.signal.aborted) {
+        try {
+          await podLoop();
+          return;
+        } catch (error) {
+          log.error(`pod loop stopped; retrying in ${delayMs / 1000} s`, { error });
+        }
+        if (!(await sleep(realClock, delayMs, stop.signal))) return;
+        delayMs = Math.min(delayMs * 2, 60_000);
+      }
+    })(),
     dnsLoop,
     informers.stopped(),
     runHeartbeat(api, config.nodeName, log, stop.signal),

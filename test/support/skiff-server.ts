@@ -3,7 +3,7 @@
  * tests, and runs the real kubectl against it with an isolated HOME (discovery cache).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -71,6 +71,7 @@ export async function startSkiffServer(
 ): Promise<SkiffServer> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'skiff-e2e-'));
   const port = options.port ?? await freePort();
+  const clusterCidr = givenClusterCidr(extraArgs) ?? reserveClusterCidr(dir);
   const kubeconfig = join(dir, 'admin.yaml');
   // An empty config file keeps the machine's /etc/skiff/config.yaml out of the test.
   writeFileSync(join(dir, 'config.yaml'), '');
@@ -81,7 +82,7 @@ export async function startSkiffServer(
   let output = '';
   const child = spawn(
     skiffBinary(),
-    ['server', '--data-dir', join(dir, 'data'), '--write-kubeconfig', kubeconfig, '--https-listen-port', String(port), '--bind-address', '127.0.0.1', ...(options.agent ? ['--kubelet-port', '0', ...podNetworkArgs(extraArgs, port)] : ['--disable-agent']), '--config', join(dir, 'config.yaml'), ...extraArgs],
+    ['server', '--data-dir', join(dir, 'data'), '--write-kubeconfig', kubeconfig, '--https-listen-port', String(port), '--bind-address', '127.0.0.1', ...(givenClusterCidr(extraArgs) === undefined ? ['--cluster-cidr', clusterCidr] : []), ...(options.agent ? ['--kubelet-port', '0'] : ['--disable-agent']), '--config', join(dir, 'config.yaml'), ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: dir, SKIFF_CACHE_DIR: join(dir, 'cache') } },
   );
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -93,7 +94,8 @@ export async function startSkiffServer(
   };
   const close = async (): Promise<void> => {
     await stop();
-    if (options.agent) removePodNetworks(clusterCidrOf(extraArgs, port));
+    removePodNetworks(clusterCidr);
+    if (givenClusterCidr(extraArgs) === undefined) releaseClusterCidr(clusterCidr);
     rmSync(dir, { recursive: true, force: true });
   };
   t?.after(close);
@@ -111,17 +113,65 @@ export async function startSkiffServer(
   return { dir, kubeconfig, url: `https://127.0.0.1:${port}`, port, process: child, log: () => output, kubectl, stop, close };
 }
 
-/**
- * Servers with agents run side by side in tests, all on one dockerd: each gets its own pod
- * network range (from its unique API port) so their Docker networks never overlap.
- */
-function clusterCidrOf(extraArgs: readonly string[], port: number): string {
+function givenClusterCidr(extraArgs: readonly string[]): string | undefined {
   const given = extraArgs.indexOf('--cluster-cidr');
-  return given >= 0 ? (extraArgs[given + 1] ?? '') : `10.${100 + (port % 150)}.0.0/16`;
+  return given >= 0 ? extraArgs[given + 1] : undefined;
 }
 
-function podNetworkArgs(extraArgs: readonly string[], port: number): string[] {
-  return extraArgs.includes('--cluster-cidr') ? [] : ['--cluster-cidr', clusterCidrOf(extraArgs, port)];
+/** Lock files naming the test process that holds each 10.<n>.0.0/16 pod range. */
+const cidrLocks = join(tmpdir(), 'skiff-test-cluster-cidrs');
+
+/**
+ * Test servers run side by side on one dockerd (with their agents and joined agents): each
+ * holds a pod range of its own, 10.<100–249>.0.0/16, through an exclusive lock file, so their
+ * Docker networks never overlap and one test's clean-up never touches another's pods. The
+ * range is remembered in the server's directory, so a restart on that directory keeps it.
+ */
+function reserveClusterCidr(dir: string): string {
+  const remembered = join(dir, 'cluster-cidr');
+  if (existsSync(remembered)) return readFileSync(remembered, 'utf8').trim();
+  mkdirSync(cidrLocks, { recursive: true });
+  for (let octet = 100; octet < 250; octet++) {
+    const lock = join(cidrLocks, String(octet));
+    if (!takeLock(lock)) continue;
+    const cidr = `10.${octet}.0.0/16`;
+    // Whatever a killed earlier run left in this range is ours to clear now.
+    removePodNetworks(cidr);
+    writeFileSync(remembered, cidr);
+    return cidr;
+  }
+  throw new Error(`Cannot start a test server: all 150 test pod ranges are held (see ${cidrLocks})`);
+}
+
+function takeLock(lock: string): boolean {
+  try {
+    writeFileSync(lock, String(process.pid), { flag: 'wx' });
+    return true;
+  } catch {
+    const owner = Number(readFileSync(lock, 'utf8'));
+    if (owner === process.pid || isAlive(owner)) return false;
+    // The holder is gone: take over by renaming our claim over its file, then check we won.
+    const claim = `${lock}.${process.pid}`;
+    writeFileSync(claim, String(process.pid));
+    renameSync(claim, lock);
+    return Number(readFileSync(lock, 'utf8')) === process.pid;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function releaseClusterCidr(cidr: string): void {
+  const octet = cidr.split('.')[1] ?? '';
+  const lock = join(cidrLocks, octet);
+  if (existsSync(lock) && Number(readFileSync(lock, 'utf8')) === process.pid) rmSync(lock, { force: true });
 }
 
 /** Removes the pod networks in `clusterCidr` (and anything still attached) that a test's nodes left in Docker. */
