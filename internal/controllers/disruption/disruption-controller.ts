@@ -3,7 +3,8 @@
  * status (expected, desired and current healthy pods, disruptions allowed, the pending
  * evictions in disruptedPods, the DisruptionAllowed condition) in step with its pods.
  * A budget is synced when it, one of its pods or a workload in its namespace changes, and
- * again when an approved eviction's two minutes run out.
+ * again when an approved eviction's two minutes run out. The caches of pods and workloads
+ * run only while some budget exists: most clusters have none, and then pay for nothing.
  */
 import type { Json, KubeObject } from '../../apiserver/objects.ts';
 import { InformerFactory, objectKey, realClock, WorkQueue, type ApiClient, type Clock, type Informer } from '../../client/index.ts';
@@ -29,12 +30,6 @@ export async function runDisruptionController(options: DisruptionControllerOptio
   const clock = options.clock ?? realClock;
   const factory = new InformerFactory(api, { onError: (error) => log.debug('watch retrying', { error }) });
   const budgets = factory.informer<KubeObject>('PodDisruptionBudget');
-  const pods = factory.informer<KubeObject>('Pod');
-  const workloads = {
-    ReplicaSet: factory.informer<KubeObject>('ReplicaSet'),
-    Deployment: factory.informer<KubeObject>('Deployment'),
-    StatefulSet: factory.informer<KubeObject>('StatefulSet'),
-  };
   const queue = new WorkQueue<string>({ clock });
   const enqueueForPod = (object: KubeObject): void => {
     for (const budget of budgets.store.byIndex('namespace', object.metadata.namespace ?? '')) {
@@ -46,28 +41,52 @@ export async function runDisruptionController(options: DisruptionControllerOptio
       if (needsScale((budget as Budget).spec)) queue.add(objectKey(budget));
     }
   };
-  budgets.addHandlers({ onAdd: (b) => queue.add(objectKey(b)), onUpdate: (_, b) => queue.add(objectKey(b)) });
-  pods.addHandlers({
-    onAdd: enqueueForPod,
-    onUpdate: (before, after) => {
-      enqueueForPod(after);
-      if (JSON.stringify(before.metadata.labels ?? {}) !== JSON.stringify(after.metadata.labels ?? {})) enqueueForPod(before);
+  let covered: Covered | undefined;
+  const startCovered = (): Covered => {
+    const stop = new AbortController();
+    const coveredFactory = new InformerFactory(api, { onError: (error) => log.debug('watch retrying', { error }) });
+    const pods = coveredFactory.informer<KubeObject>('Pod');
+    const workloads: Workloads = {
+      ReplicaSet: coveredFactory.informer<KubeObject>('ReplicaSet'),
+      Deployment: coveredFactory.informer<KubeObject>('Deployment'),
+      StatefulSet: coveredFactory.informer<KubeObject>('StatefulSet'),
+    };
+    pods.addHandlers({
+      onAdd: enqueueForPod,
+      onUpdate: (before, after) => {
+        enqueueForPod(after);
+        if (JSON.stringify(before.metadata.labels ?? {}) !== JSON.stringify(after.metadata.labels ?? {})) enqueueForPod(before);
+      },
+      onDelete: enqueueForPod,
+    });
+    for (const informer of Object.values(workloads)) {
+      informer.addHandlers({ onAdd: enqueueNamespace, onUpdate: (before, after) => replicasOf(before) !== replicasOf(after) && enqueueNamespace(after), onDelete: enqueueNamespace });
+    }
+    coveredFactory.start(AbortSignal.any([signal, stop.signal]));
+    return { pods, workloads, stop: async () => (stop.abort(), await coveredFactory.stopped()) };
+  };
+  budgets.addHandlers({
+    onAdd: (b) => queue.add(objectKey(b)),
+    onUpdate: (_, b) => queue.add(objectKey(b)),
+    onDelete: () => {
+      if (budgets.store.size > 0 || covered === undefined) return;
+      void covered.stop();
+      covered = undefined;
     },
-    onDelete: enqueueForPod,
   });
-  for (const informer of Object.values(workloads)) {
-    informer.addHandlers({ onAdd: enqueueNamespace, onUpdate: (before, after) => replicasOf(before) !== replicasOf(after) && enqueueNamespace(after), onDelete: enqueueNamespace });
-  }
   const statusApi = api.resource('PodDisruptionBudget', 'policy/v1');
 
   const sync = async (key: string): Promise<void> => {
     const object = budgets.store.get(key);
     if (object === undefined) return;
     const budget = object as Budget;
-    const covered = pods.store.byIndex('namespace', budget.metadata.namespace ?? '').map((p) => p as unknown as Pod).filter((p) => budgetCovers(budget, p));
+    covered ??= startCovered();
+    const { pods, workloads } = covered;
+    if (!(await pods.waitForSync(signal)) || !(await Promise.all(Object.values(workloads).map((w) => w.waitForSync(signal)))).every(Boolean)) return;
+    const coveredPods = pods.store.byIndex('namespace', budget.metadata.namespace ?? '').map((p) => p as unknown as Pod).filter((p) => budgetCovers(budget, p));
     const ref = { kind: 'PodDisruptionBudget', apiVersion: 'policy/v1', namespace: budget.metadata.namespace, name: budget.metadata.name ?? '', uid: budget.metadata.uid };
-    if (covered.length === 0) events.record({ object: ref, type: 'Normal', reason: 'NoPods', message: 'No matching pods found' });
-    const expected: ExpectedScale = needsScale(budget.spec) ? expectedScale(covered, workloads) : { scale: 0, unmanaged: [] };
+    if (coveredPods.length === 0) events.record({ object: ref, type: 'Normal', reason: 'NoPods', message: 'No matching pods found' });
+    const expected: ExpectedScale = needsScale(budget.spec) ? expectedScale(coveredPods, workloads) : { scale: 0, unmanaged: [] };
     if ('error' in expected) {
       events.record({ object: ref, type: 'Warning', reason: 'CalculateExpectedPodCountFailed', message: `Failed to calculate the number of expected pods: ${expected.error}` });
     } else if (expected.unmanaged.length > 0) {
@@ -78,7 +97,7 @@ export async function runDisruptionController(options: DisruptionControllerOptio
         message: 'Pods selected by this PodDisruptionBudget were found to be unmanaged. As a result, the status of the PDB cannot be calculated correctly, which may result in undefined behavior. To account for these pods please set ".spec.minAvailable" field of the PDB to an integer value.',
       });
     }
-    const { status, recheckAtMs, expired } = budgetStatus(budget, covered, expected, clock.now());
+    const { status, recheckAtMs, expired } = budgetStatus(budget, coveredPods, expected, clock.now());
     for (const name of expired) {
       events.record({ object: { kind: 'Pod', apiVersion: 'v1', namespace: budget.metadata.namespace, name }, type: 'Warning', reason: 'NotDeleted', message: `Pod was expected by PDB ${budget.metadata.namespace ?? ''}/${budget.metadata.name ?? ''} to be deleted but it wasn't` });
     }
@@ -96,8 +115,15 @@ export async function runDisruptionController(options: DisruptionControllerOptio
     await runWorkers({ queue, workers: options.workers ?? 2, sync, log });
   } finally {
     queue.shutDown();
+    await covered?.stop();
     await factory.stopped();
   }
+}
+
+interface Covered {
+  pods: Informer<KubeObject>;
+  workloads: Workloads;
+  stop(): Promise<void>;
 }
 
 type Workloads = Record<'ReplicaSet' | 'Deployment' | 'StatefulSet', Informer<KubeObject>>;

@@ -7,7 +7,8 @@
  *   2. puts on each node the NoSchedule and NoExecute taints its conditions call for,
  *      within what zone disruption allows (node-taints.ts, zone-disruption.ts);
  *   3. deletes the pods on NoExecute-tainted nodes whose tolerations ran out
- *      (taint-eviction.ts), marking them DisruptionTarget first as upstream does.
+ *      (taint-eviction.ts), marking them DisruptionTarget first as upstream does; the
+ *      pod cache this needs runs only while some node has such a taint (bound-pods.ts).
  */
 import { isPlainObject, type Json, type KubeObject } from '../../apiserver/objects.ts';
 import { ApiStatusError, InformerFactory, objectKey, realClock, sleep, type ApiClient, type Clock, type ResourceClient } from '../../client/index.ts';
@@ -16,6 +17,7 @@ import type { Toleration } from '../../scheduler/types.ts';
 import type { Logger } from '../../util/log.ts';
 import { isSilent, observeProbe, readyStatus, unknownConditions, type NodeCondition, type Probe } from './node-health.ts';
 import { reconcileTaints, wantedNoExecuteKey, wantedNoScheduleKeys, type NodeTaint } from './node-taints.ts';
+import { BoundPods } from './bound-pods.ts';
 import { EvictionTimers } from './taint-eviction.ts';
 import { noExecuteModes, zoneOf, zoneStates } from './zone-disruption.ts';
 
@@ -46,8 +48,6 @@ interface PodView {
   spec?: { nodeName?: string; tolerations?: Toleration[] };
 }
 
-const nodeIndex = 'node';
-
 /** Runs the controller until `signal` aborts. */
 export async function runNodeLifecycleController(options: NodeLifecycleOptions, signal: AbortSignal): Promise<void> {
   const { api, log } = options;
@@ -57,12 +57,6 @@ export async function runNodeLifecycleController(options: NodeLifecycleOptions, 
   const periodMs = options.monitorPeriodMs ?? Math.min(5_000, Math.max(250, Math.floor(graceMs / 4)));
   const factory = new InformerFactory(api, { onError: (error) => log.debug('watch retrying', { error }) });
   const nodes = factory.informer<KubeObject>('Node');
-  // Only bound pods can be on a tainted node.
-  const pods = factory.informer<KubeObject>('Pod', { fieldSelector: 'spec.nodeName!=' });
-  pods.store.addIndexer(nodeIndex, (pod) => {
-    const node = (pod as PodView).spec?.nodeName;
-    return node ? [node] : [];
-  });
   const leases = api.resource('Lease', 'coordination.k8s.io/v1');
   const nodeApi = api.resource('Node', 'v1');
   const podApi = api.resource('Pod', 'v1');
@@ -87,11 +81,10 @@ export async function runNodeLifecycleController(options: NodeLifecycleOptions, 
       silentNodes.delete(node.metadata.name ?? '');
     },
   });
-  pods.addHandlers({
-    onAdd: (pod) => {
-      const node = nodes.store.get((pod as PodView).spec?.nodeName ?? '') as NodeView | undefined;
-      if ((node?.spec?.taints ?? []).some((t) => t.effect === 'NoExecute')) kick();
-    },
+  // A pod bound to a NoExecute-tainted node may have to go at once.
+  const pods = new BoundPods(api, log, (pod) => {
+    const node = nodes.store.get((pod as PodView).spec?.nodeName ?? '') as NodeView | undefined;
+    if ((node?.spec?.taints ?? []).some((t) => t.effect === 'NoExecute')) kick();
   });
 
   factory.start(signal);
@@ -172,12 +165,18 @@ export async function runNodeLifecycleController(options: NodeLifecycleOptions, 
 
   /** Evicts the pods whose NoExecute tolerations ran out; returns when the next one falls due. */
   const evictPods = async (taints: Map<string, NodeTaint[]>): Promise<number> => {
+    const tainted = [...taints].filter(([, nodeTaints]) => nodeTaints.some((t) => t.effect === 'NoExecute'));
+    if (tainted.length === 0) {
+      timers.retain(new Set());
+      await pods.stop();
+      return Infinity;
+    }
+    if (!(await pods.start(signal))) return Infinity;
     const now = clock.now();
     let next = Infinity;
     const seen = new Set<string>();
-    for (const [nodeName, nodeTaints] of taints) {
-      if (!nodeTaints.some((t) => t.effect === 'NoExecute')) continue;
-      for (const object of pods.store.byIndex(nodeIndex, nodeName)) {
+    for (const [nodeName, nodeTaints] of tainted) {
+      for (const object of pods.onNode(nodeName)) {
         const pod = object as PodView;
         const key = `${objectKey(object)}/${pod.metadata.uid ?? ''}`;
         if (pod.metadata.deletionTimestamp !== undefined) continue;
@@ -219,6 +218,7 @@ export async function runNodeLifecycleController(options: NodeLifecycleOptions, 
     await sleep(clock, waitMs, AbortSignal.any([signal, pause.signal]));
     wake = undefined;
   }
+  await pods.stop();
   await factory.stopped();
 }
 
