@@ -11,13 +11,14 @@
  *      pod cache this needs runs only while some node has such a taint (bound-pods.ts).
  */
 import { isPlainObject, type Json, type KubeObject } from '../../apiserver/objects.ts';
-import { ApiStatusError, InformerFactory, objectKey, realClock, sleep, type ApiClient, type Clock, type ResourceClient } from '../../client/index.ts';
+import { ApiStatusError, InformerFactory, objectKey, realClock, sleep, type ApiClient, type Clock } from '../../client/index.ts';
 import type { EventRecorder } from '../../agent/events.ts';
 import type { Toleration } from '../../scheduler/types.ts';
 import type { Logger } from '../../util/log.ts';
 import { isSilent, observeProbe, readyStatus, unknownConditions, type NodeCondition, type Probe } from './node-health.ts';
 import { reconcileTaints, wantedNoExecuteKey, wantedNoScheduleKeys, type NodeTaint } from './node-taints.ts';
 import { BoundPods } from './bound-pods.ts';
+import { evictPod, isoSeconds } from './evict-pod.ts';
 import { EvictionTimers } from './taint-eviction.ts';
 import { noExecuteModes, zoneOf, zoneStates } from './zone-disruption.ts';
 
@@ -222,25 +223,6 @@ export async function runNodeLifecycleController(options: NodeLifecycleOptions, 
   await factory.stopped();
 }
 
-/** Marks the pod as disrupted and deletes it; a pod already gone is fine. */
-async function evictPod(podApi: ResourceClient, pod: KubeObject, events: EventRecorder, nowMs: number): Promise<void> {
-  const namespace = pod.metadata.namespace ?? '';
-  const name = pod.metadata.name ?? '';
-  events.record({
-    object: { kind: 'Pod', apiVersion: 'v1', namespace, name, uid: pod.metadata.uid },
-    type: 'Normal',
-    reason: 'TaintManagerEviction',
-    message: `Marking for deletion Pod ${namespace}/${name}`,
-  });
-  try {
-    const condition = { type: 'DisruptionTarget', status: 'True', reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint', lastTransitionTime: isoSeconds(nowMs) };
-    await podApi.patch(namespace, name, { status: { conditions: [condition] } }, 'strategic', { fieldManager: 'taint-eviction-controller', subresource: 'status' });
-    await podApi.delete(namespace, name, { preconditions: { uid: pod.metadata.uid } });
-  } catch (error) {
-    if (!isStatus(error, 404) && !isStatus(error, 409)) throw error;
-  }
-}
-
 /** What the taints of a node depend on; heartbeat times and the like are left out. */
 function taintInputs(object: KubeObject): string {
   const node = object as NodeView;
@@ -250,9 +232,4 @@ function taintInputs(object: KubeObject): string {
 
 function isStatus(error: unknown, code: number): boolean {
   return error instanceof ApiStatusError && error.code === code;
-}
-
-/** metav1.Time: RFC 3339 in whole seconds. */
-function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 }
