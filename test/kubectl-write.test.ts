@@ -203,6 +203,19 @@ describe('kubectl writes to skiff server', () => {
     assert.match(refused.stderr, /this namespace may not be deleted/);
   });
 
+  it('a binding assigns the node and marks the pod scheduled, once', () => {
+    ok(['apply', '-f', '-'], 'apiVersion: v1\nkind: Pod\nmetadata: {name: bound, namespace: default}\nspec: {schedulerName: nobody, containers: [{name: c, image: x}]}\n');
+    const binding = '{"apiVersion":"v1","kind":"Binding","metadata":{"name":"bound"},"target":{"kind":"Node","name":"node-7"}}';
+    ok(['create', '--raw', '/api/v1/namespaces/default/pods/bound/binding', '-f', '-'], binding);
+    const pod = JSON.parse(ok(['get', 'pod', 'bound', '-o', 'json']));
+    assert.equal(pod.spec.nodeName, 'node-7');
+    assert.deepEqual(pod.status.conditions.map((c: { type: string; status: string }) => [c.type, c.status]), [['PodScheduled', 'True']]);
+    const again = run(['create', '--raw', '/api/v1/namespaces/default/pods/bound/binding', '-f', '-'], binding);
+    assert.notEqual(again.code, 0);
+    assert.match(again.stderr, /already assigned to node "node-7"/);
+    ok(['delete', 'pod', 'bound', '--grace-period=0', '--force']);
+  });
+
   it('a realistic multi-kind manifest applies, re-applies and deletes (every field passes strict validation)', () => {
     const file = join(import.meta.dirname, 'fixtures', 'edge-app.yaml');
     ok(['create', 'namespace', 'edge']);

@@ -125,7 +125,7 @@ export async function handleResource(c: Context, path: ResourcePath, hc: Handler
       return handleScale(c, storage, path.namespace, name, method, hc, writeOptions(), out);
     case 'binding': {
       const body = await decodeObjectBody(c, hc.maxBodyBytes);
-      return out.status(await bindPod(storage, path.namespace, name, body, writeOptions()), 201);
+      return out.status(await bindPod(storage, path.namespace, name, body, writeOptions(), hc.now), 201);
     }
     case 'eviction': {
       const options = parseEviction(await readBody(c, hc.maxBodyBytes), path.namespace, name, writeOptions().dryRun === true);
@@ -186,7 +186,7 @@ async function handleScale(c: Context, storage: ResourceStorage, namespace: stri
 }
 
 /** pods/NAME/binding: sets spec.nodeName once. */
-async function bindPod(storage: ResourceStorage, namespace: string | null, name: string, body: unknown, options: WriteOptions): Promise<{ name: string; kind: string }> {
+async function bindPod(storage: ResourceStorage, namespace: string | null, name: string, body: unknown, options: WriteOptions, clock: () => number): Promise<{ name: string; kind: string }> {
   const target = isPlainObject(body) && isPlainObject(body.target) ? body.target : null;
   const node = target?.name;
   if (typeof node !== 'string' || node === '') throw badRequest('a Binding needs target.name, the node to bind to');
@@ -197,6 +197,11 @@ async function bindPod(storage: ResourceStorage, namespace: string | null, name:
       throw conflict('pods', '', name, `pod ${name} is already assigned to node "${spec.nodeName}"`);
     }
     pod.spec = { ...spec, nodeName: node };
+    // As upstream's binding storage: the pod is now scheduled, whatever the scheduler said before.
+    const status = isPlainObject(pod.status) ? pod.status : {};
+    const conditions = (Array.isArray(status.conditions) ? status.conditions : []).filter((c) => !(isPlainObject(c) && c.type === 'PodScheduled'));
+    const now = new Date(clock()).toISOString().replace(/\.\d+Z$/, 'Z');
+    pod.status = { ...status, conditions: [...conditions, { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now }] };
     return pod;
   });
   return { name, kind: 'pods' };

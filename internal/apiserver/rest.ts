@@ -374,8 +374,12 @@ export class ResourceStorage {
       if (current.metadata.deletionGracePeriodSeconds !== undefined) next.metadata.deletionGracePeriodSeconds = current.metadata.deletionGracePeriodSeconds;
     }
     if (!status) {
-      if ('status' in current) next.status = current.status;
-      else delete next.status;
+      // Status is the server's, except that a binding writes spec.nodeName and the PodScheduled
+      // condition together, as upstream's does.
+      if (subresource !== 'binding') {
+        if ('status' in current) next.status = current.status;
+        else delete next.status;
+      }
       if ('spec' in next && !jsonEqual(next.spec, current.spec)) {
         next.metadata.generation = (current.metadata.generation ?? 0) + 1;
       }
