@@ -56,6 +56,10 @@ export interface ServerConfig {
   /** Seconds of the not-ready/unreachable tolerations new pods get (default 300 each). */
   defaultNotReadyTolerationSeconds?: number;
   defaultUnreachableTolerationSeconds?: number;
+  /** Do not run the scheduler (pods then need spec.nodeName or another scheduler). */
+  disableScheduler?: boolean;
+  /** Do not run the controllers (workloads, endpoints, nodes, garbage collection, namespaces). */
+  disableControllerManager?: boolean;
 }
 
 export interface RunningServer {
@@ -172,11 +176,14 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   const runController = (name: string, run: (signal: AbortSignal) => Promise<void>): void => {
     running.push(run(controllers.signal).catch((error: unknown) => log.error(`${name} stopped`, { error })));
   };
-  runController('garbage collector', (signal) => new GarbageCollector(registry, store, log).run(signal));
-  runController('namespace finalizer', (signal) => new NamespaceFinalizer(registry, store, log).run(signal));
+  if (!config.disableControllerManager) {
+    runController('garbage collector', (signal) => new GarbageCollector(registry, store, log).run(signal));
+    runController('namespace finalizer', (signal) => new NamespaceFinalizer(registry, store, log).run(signal));
+  }
   const url = `https://${advertise}:${port}`;
   const loopbacks: ApiClient[] = [];
-  for (const component of controlPlaneComponents) {
+  const wanted = controlPlaneComponents.filter((c) => (c.name === 'scheduler' ? !config.disableScheduler : !config.disableControllerManager));
+  for (const component of wanted) {
     const api = await loopbackClient({ ca: certificates.ca, url, version: `v1.32.0+skiff-${buildInfo().version}` }, component.identity);
     loopbacks.push(api);
     const componentLog = log.with({ component: component.name });

@@ -14,6 +14,8 @@ export async function runServerCommand({ settings }: Invocation<typeof serverFla
   const server = await startServer(
     {
       dataDir: settings['data-dir'],
+      disableScheduler: settings['disable-scheduler'],
+      disableControllerManager: settings['disable-controller-manager'],
       kubeconfigPath: settings['write-kubeconfig'],
       tlsSans: settings['tls-san'],
       bindAddress: settings['bind-address'],

@@ -37,6 +37,8 @@ export const serverFlags = {
   ...kubeletPortFlags,
   ...defineFlags({
     'disable-agent': boolFlag({ help: 'run only the control plane, no embedded agent on this machine' }),
+    'disable-scheduler': boolFlag({ help: 'do not run the scheduler (pods then need spec.nodeName)' }),
+    'disable-controller-manager': boolFlag({ help: 'do not run the controllers (workloads, endpoints, nodes, garbage collection)' }),
     'cluster-init': boolFlag({ help: 'start a new HA control plane that other servers can join' }),
     'datastore-compact-interval': durationFlag({
       default: '5m',
