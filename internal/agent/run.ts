@@ -6,6 +6,7 @@
 import Docker from 'dockerode';
 import { ApiClient, InformerFactory, loadKubeconfig, realClock, sleep } from '../client/index.ts';
 import type { Logger } from '../util/log.ts';
+import { isPlainObject, type KubeObject } from '../apiserver/objects.ts';
 import { nthAddress, parseIpv4Cidr } from '../util/ip.ts';
 import { ensurePauseImage, localPauseImage } from './pause-image.ts';
 import { runPods } from './pods.ts';
@@ -164,16 +165,26 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
     (async () => {
       let last = JSON.stringify(first);
       let lastReport = Date.now();
+      let failing = false;
+      const nodes = api.resource('Node', 'v1');
       while (await sleep(realClock, 10_000, stop.signal)) {
         const options = { ...(await nodeOptions()), podCidr: config.podCidr, kubeletPort: agentApi.port };
         const changed = JSON.stringify(options) !== last;
-        if (!changed && Date.now() - lastReport < statusReportIntervalMs) continue;
+        // Like the kubelet, compare with what the API holds (a read, no disk write): after an
+        // outage the node lifecycle controller has marked the node Unknown and it must be
+        // Ready again at once, not at the next periodic report.
+        const stale = !changed && !failing && (await nodes.get(null, config.nodeName).then((node) => readyOf(node) !== (options.notReadyReason === undefined ? 'True' : 'False'), () => false));
+        if (!changed && !stale && !failing && Date.now() - lastReport < statusReportIntervalMs) continue;
         try {
           await reportStatus(api, options, new Date());
           last = JSON.stringify(options);
           lastReport = Date.now();
+          if (failing) log.info('node status reported again');
+          failing = false;
         } catch (error) {
-          log.warn('node status report failed', { error });
+          // One line per outage: the heartbeat loop already says the server is away.
+          if (!failing) log.warn('node status report failed; retrying every 10 s', { error });
+          failing = true;
         }
       }
     })(),
@@ -187,4 +198,12 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
       api.close();
     },
   };
+}
+
+/** The status of a Node's Ready condition, or '' when it has none. */
+function readyOf(node: KubeObject): string {
+  const status = isPlainObject(node.status) ? node.status : {};
+  const conditions = Array.isArray(status.conditions) ? status.conditions : [];
+  const ready = conditions.find((c) => isPlainObject(c) && c.type === 'Ready');
+  return isPlainObject(ready) && typeof ready.status === 'string' ? ready.status : '';
 }
