@@ -4,10 +4,21 @@ import { RuntimeError, fromEngine } from './errors.ts';
 import { networkLabel } from './labels.ts';
 import type { NetworkConfig } from './types.ts';
 
-/** Creates the bridge network, or accepts an existing one with the same subnet; resolves with its id. */
+/**
+ * Creates the bridge network, or accepts an existing one with the same subnet; resolves with
+ * its id. A pod network of skiff's under the same name with another subnet and nothing
+ * attached (the node was given a new subnet, or an earlier cluster left it) is replaced.
+ */
 export async function ensureNetwork(docker: Docker, config: NetworkConfig): Promise<string> {
   const existing = await inspect(docker, config.name);
-  if (existing) return matching(existing, config);
+  if (existing) {
+    const unused = Object.keys(existing.Containers ?? {}).length === 0;
+    if (!hasSubnet(existing, config) && unused && existing.Labels?.[networkLabel] === 'pod') {
+      await removeNetwork(docker, config.name);
+    } else {
+      return matching(existing, config);
+    }
+  }
   try {
     const created = await docker.createNetwork({
       Name: config.name,
@@ -51,11 +62,15 @@ async function inspect(docker: Docker, name: string): Promise<Docker.NetworkInsp
   }
 }
 
+function hasSubnet(info: Docker.NetworkInspect, config: NetworkConfig): boolean {
+  return (info.IPAM.Config ?? []).some((c) => c.Subnet === config.subnet);
+}
+
 function matching(info: Docker.NetworkInspect, config: NetworkConfig): string {
   const subnets = (info.IPAM.Config ?? []).map((c) => c.Subnet);
-  if (!subnets.includes(config.subnet)) {
+  if (!hasSubnet(info, config)) {
     throw new RuntimeError('Conflict',
-      `Cannot use network ${config.name} for subnet ${config.subnet}: it exists with subnet ${subnets.join(', ') || 'none'}`);
+      `Cannot use network ${config.name} for subnet ${config.subnet}: it exists with subnet ${subnets.join(', ') || 'none'} and containers are still attached; remove them (docker network inspect ${config.name}) or the network`);
   }
   return info.Id;
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,15 +47,24 @@ async function freeNetwork(runtime: ContainerRuntime): Promise<NetworkConfig> {
   }
 }
 
-it('a pod network that exists with another subnet is a Conflict', async () => {
+it('a pod network with another subnet is replaced while nothing is attached, and a Conflict while a container is', async () => {
   const { socketPath } = await ensureDocker();
-  const runtime = new DockerRuntime({ socketPath, pauseImage: await testImage() });
+  const image = await testImage();
+  const runtime = new DockerRuntime({ socketPath, pauseImage: image });
   const config = await freeNetwork(runtime);
+  const moved = { ...config, subnet: config.subnet.replace(/\.0\/24$/, '.0/25').replace(/^10\.(\d+)\.(\d+)\./, (_, a: string, b: string) => `10.${a}.${(Number(b) + 1) % 256}.`) };
+  moved.gateway = moved.subnet.replace(/\.0\/25$/, '.1');
+  const attached = `skiff-test-attached-${process.pid}`;
   try {
     assert.equal(await runtime.ensureNetwork(config), await runtime.ensureNetwork(config));
-    await assert.rejects(runtime.ensureNetwork({ ...config, subnet: '10.99.99.0/24', gateway: '10.99.99.1' }),
-      (e) => isRuntimeError(e, 'Conflict'));
+    const run = spawnSync('docker', ['run', '-d', '--name', attached, '--network', config.name, image, 'sleep', '60'], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    await assert.rejects(runtime.ensureNetwork(moved), (e) => isRuntimeError(e, 'Conflict') && /containers are still attached/.test((e as Error).message));
+    spawnSync('docker', ['rm', '-f', attached]);
+    const replaced = await runtime.ensureNetwork(moved);
+    assert.equal(await runtime.ensureNetwork(moved), replaced, 'the replacement is kept');
   } finally {
+    spawnSync('docker', ['rm', '-f', attached]);
     await runtime.removeNetwork(config.name);
   }
 });

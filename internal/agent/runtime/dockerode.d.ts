@@ -81,6 +81,8 @@ declare module 'dockerode' {
       Driver: string;
       IPAM: { Config: Array<{ Subnet?: string; Gateway?: string }> | null };
       Labels: Record<string, string> | null;
+      /** Attached endpoints by container id (filled by inspect, not by list). */
+      Containers?: Record<string, unknown> | null;
     }
     /** One line of GET /events (API 1.22+ field names). */
     interface EngineEvent {
