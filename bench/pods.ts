@@ -21,7 +21,9 @@ import { skiffBinary, startSkiffServer, type SkiffServer } from '../test/support
 import { figure, percentile, target } from './report.ts';
 
 const podCount = envCount('BENCH_PODS', 30);
-const nodeName = 'bench-node';
+// A name of this run's own: a pod network an earlier run could not remove (Docker sometimes keeps
+// a dead endpoint) never stands in its way.
+const nodeName = `bench-node-${process.pid % 100000}`;
 const namespace = 'default';
 const podLabel = { 'skiff-bench': 'pods' };
 /** Everything up to the last pod Ready; clean-up has its own, shorter limit. */
