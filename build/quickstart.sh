@@ -20,5 +20,14 @@ if ! docker version >/dev/null 2>&1; then
   for _ in $(seq 1 60); do docker version >/dev/null 2>&1 && break; sleep 0.5; done
   docker version >/dev/null 2>&1 || { echo "quickstart: the Docker daemon did not start; see its log" >&2; exit 1; }
 fi
-echo "quickstart: starting skiff server; admin kubeconfig: /etc/skiff/skiff.yaml"
+cat <<'HINT'
+quickstart: starting skiff server (Ctrl-C stops it; containers keep running).
+Once it logs "API server ready", from another shell:
+  export KUBECONFIG=/etc/skiff/skiff.yaml      # as root, or copy the file and chmod it
+  kubectl get nodes
+  kubectl create deployment web --image=nginx:1.27     # any image Docker can pull, or one
+                                                       # loaded with: dist/skiff image import FILE.tar
+  kubectl expose deployment web --port=80 --type=NodePort
+  curl http://127.0.0.1:$(kubectl get service web -o jsonpath='{.spec.ports[0].nodePort}')/
+HINT
 exec dist/skiff server "$@"
