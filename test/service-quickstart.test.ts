@@ -83,6 +83,26 @@ describe('single-node quick start: deployment, NodePort and LoadBalancer', () =>
     assert.ok(podNames().includes(answer));
   });
 
+  it('a service without a selector reaches what its hand-written Endpoints name (mirrored into EndpointSlices)', async () => {
+    const pod = JSON.parse(server.kubectl(['get', 'pods', '-l', 'app=web', '-o', 'json']).stdout).items[0] as { status: { podIP: string }; metadata: { name: string } };
+    const manifest = `apiVersion: v1
+kind: Service
+metadata: {name: manual, namespace: default}
+spec: {ports: [{port: 9090, targetPort: 80}]}
+---
+apiVersion: v1
+kind: Endpoints
+metadata: {name: manual, namespace: default}
+subsets: [{addresses: [{ip: ${pod.status.podIP}}], ports: [{port: 80}]}]
+`;
+    const applied = server.kubectl(['apply', '-f', '-'], { input: manifest });
+    assert.equal(applied.code, 0, applied.stderr);
+    await eventually('the mirrored slice', () => /manual-mirror-0\s+IPv4\s+80\s/.test(server.kubectl(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=manual']).stdout), 15_000);
+    const clusterIp = server.kubectl(['get', 'service', 'manual', '-o', 'jsonpath={.spec.clusterIP}']).stdout;
+    assert.equal(await eventually('the service to answer', () => get(clusterIp, 9090).catch(() => undefined), 15_000), pod.metadata.name);
+    assert.equal(server.kubectl(['delete', 'service,endpoints', 'manual']).code, 0);
+  });
+
   it('deleting the services removes their rules: the ports stop answering', async () => {
     const nodePort = Number(server.kubectl(['get', 'service', 'web', '-o', 'jsonpath={.spec.ports[0].nodePort}']).stdout);
     assert.equal(server.kubectl(['delete', 'service', 'web', 'web-lb']).code, 0);

@@ -8,7 +8,7 @@ import type { StorageRegistry } from '../apiserver/registry.ts';
 import type { Logger } from '../util/log.ts';
 import { controllerManager } from '../controllers/controller-manager.ts';
 import { scheduler } from '../scheduler/run.ts';
-import { endpointsComponent, serviceLbComponent } from '../controllers/endpoints/index.ts';
+import { endpointsComponent, mirroringComponent, serviceLbComponent } from '../controllers/endpoints/index.ts';
 import { nodeLifecycleComponent } from '../controllers/node-lifecycle/index.ts';
 import { disruptionComponent } from '../controllers/disruption/index.ts';
 import { serviceAccountComponent } from '../controllers/serviceaccounts/index.ts';
@@ -45,6 +45,7 @@ export const controlPlaneComponents: ControlPlaneComponent[] = [
   controllerManager,
   scheduler,
   endpointsComponent,
+  mirroringComponent,
   serviceLbComponent,
   nodeLifecycleComponent,
   disruptionComponent,

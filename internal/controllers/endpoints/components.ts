@@ -11,6 +11,7 @@ import type { Logger } from '../../util/log.ts';
 import { LeaderElector } from '../leader-election.ts';
 import { runEndpointsController } from './endpoints-controller.ts';
 import { runServiceLbController } from './service-lb-controller.ts';
+import { runEndpointSliceMirroring } from './mirroring.ts';
 
 type Loop = (api: ApiClient, log: Logger, signal: AbortSignal) => Promise<void>;
 
@@ -39,3 +40,6 @@ export const endpointsComponent = leaderElected('endpoint-controller', (api, log
 
 /** Load-balancer ingress of LoadBalancer Services from the addresses of the nodes that serve them. */
 export const serviceLbComponent = leaderElected('service-lb-controller', runServiceLbController);
+
+/** EndpointSlices mirrored from hand-written Endpoints of Services without selectors. */
+export const mirroringComponent = leaderElected('endpointslice-mirroring-controller', runEndpointSliceMirroring);

@@ -1,1 +1,1 @@
-export { endpointsComponent, serviceLbComponent } from './components.ts';
+export { endpointsComponent, mirroringComponent, serviceLbComponent } from './components.ts';
