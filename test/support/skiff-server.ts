@@ -3,7 +3,7 @@
  * tests, and runs the real kubectl against it with an isolated HOME (discovery cache).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -144,17 +144,21 @@ function reserveClusterCidr(dir: string): string {
 }
 
 function takeLock(lock: string): boolean {
+  // Linking a file that already holds our pid creates the lock with its content in one step:
+  // another process never reads a half-written (empty) lock and mistakes it for a dead one.
+  const claim = `${lock}.${process.pid}`;
+  writeFileSync(claim, String(process.pid));
   try {
-    writeFileSync(lock, String(process.pid), { flag: 'wx' });
+    linkSync(claim, lock);
     return true;
   } catch {
     const owner = Number(readFileSync(lock, 'utf8'));
     if (owner === process.pid || isAlive(owner)) return false;
     // The holder is gone: take over by renaming our claim over its file, then check we won.
-    const claim = `${lock}.${process.pid}`;
-    writeFileSync(claim, String(process.pid));
     renameSync(claim, lock);
     return Number(readFileSync(lock, 'utf8')) === process.pid;
+  } finally {
+    rmSync(claim, { force: true });
   }
 }
 
