@@ -83,7 +83,7 @@ describe('endpoint controllers in skiff server', () => {
     await eventually('web-1 gone from both', async () => (await addressesOf('web')).ready.join() === '10.42.7.12' && (await sliceEndpoints('web')).length === 1);
   });
 
-  test('a headless service gets endpoints; a service without selector keeps the Endpoints written by hand and gets no slices', async () => {
+  test('a headless service gets endpoints; a service without selector keeps the Endpoints written by hand, mirrored into slices only by the mirroring controller', async () => {
     await services().create(ns, { metadata: { name: 'db' }, spec: { clusterIP: 'None', selector: { app: 'db' }, ports: [{ name: 'pg', port: 5432 }] } });
     await createPod('db-0', { app: 'db' }, '10.42.7.21', true);
     await eventually('headless endpoints', async () => (await addressesOf('db')).ready.join() === '10.42.7.21');
@@ -96,7 +96,13 @@ describe('endpoint controllers in skiff server', () => {
     await services().patch(ns, 'manual', { metadata: { labels: { touched: 'yes' } } }, 'merge');
     await eventually('the web service still synced after the manual one', async () => (await addressesOf('web')).ready.length === 1);
     assert.deepEqual((await addressesOf('manual')).ready, ['192.0.2.50']);
-    assert.deepEqual(await slicesOf('manual'), []);
+    // The endpoints controller writes no slice of its own for it; the mirroring controller copies the Endpoints.
+    const mirrored = await eventually('the mirrored slice', async () => {
+      const found = await slicesOf('manual');
+      return found.length === 1 && found;
+    });
+    assert.equal(mirrored[0]?.metadata.labels?.['endpointslice.kubernetes.io/managed-by'], 'endpointslicemirroring-controller.k8s.io');
+    assert.deepEqual(mirrored[0]?.endpoints, [{ addresses: ['192.0.2.50'], conditions: { ready: true } }]);
   });
 
   test('a service with no matching pods gets an empty placeholder slice, and deleting a service deletes its Endpoints and slices', async () => {
