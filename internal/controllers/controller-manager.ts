@@ -4,13 +4,12 @@
  * workload controllers (Deployments and ReplicaSets) over one set of shared informers.
  * Losing the Lease stops them; in an HA control plane another server's manager takes over.
  */
-import { randomUUID } from 'node:crypto';
 import { InformerFactory, resourceSpecOfKind, type ApiClient } from '../client/index.ts';
 import { EventRecorder } from '../agent/events.ts';
-import type { ComponentContext, ControlPlaneComponent } from '../server/components.ts';
+import type { ControlPlaneComponent } from '../server/components.ts';
 import type { Logger } from '../util/log.ts';
 import { DeploymentController } from './deployment-controller.ts';
-import { LeaderElector } from './leader-election.ts';
+import { leaderElectedComponent } from './leader-elected/index.ts';
 import { ReplicaSetController } from './replica-set-controller.ts';
 
 /** Runs the workload controllers until `signal` aborts; resolves once everything stopped. */
@@ -47,22 +46,9 @@ export async function runWorkloadControllers(api: ApiClient, log: Logger, signal
   }
 }
 
-/** The leader-elected controller manager as a control-plane component. */
-export const controllerManager: ControlPlaneComponent = {
-  name: 'controller-manager',
-  identity: 'kube-controller-manager',
-  async run(context: ComponentContext): Promise<void> {
-    // Unique per run; a Lease left by an earlier run of this server (same node name) is taken over
-    // at once instead of after it expires, so a restarted single server resumes without a pause.
-    const prefix = `${context.nodeName}_`;
-    const elector = new LeaderElector({
-      leases: context.api.resource(resourceSpecOfKind('Lease', 'coordination.k8s.io/v1')),
-      namespace: 'kube-system',
-      name: 'kube-controller-manager',
-      identity: `${prefix}${randomUUID()}`,
-      predecessor: (holder) => holder.startsWith(prefix),
-      log: context.log,
-    });
-    await elector.run(context.signal, (signal) => runWorkloadControllers(context.api, context.log, signal));
-  },
-};
+/** The leader-elected controller manager as a control-plane component (Lease kube-system/kube-controller-manager). */
+export const controllerManager: ControlPlaneComponent = leaderElectedComponent(
+  'controller-manager',
+  (context, signal) => runWorkloadControllers(context.api, context.log, signal),
+  'kube-controller-manager',
+);

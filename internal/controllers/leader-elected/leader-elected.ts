@@ -10,8 +10,8 @@ import { LeaderElector } from '../leader-election.ts';
 /** The work a component does while leading; it must return once `signal` aborts. */
 export type LeaderLoop = (context: ComponentContext, signal: AbortSignal) => Promise<void>;
 
-/** A component named `name` (also its Lease's name) acting as kube-controller-manager. */
-export function leaderElectedComponent(name: string, loop: LeaderLoop): ControlPlaneComponent {
+/** A component named `name` acting as kube-controller-manager, leading through the Lease `leaseName` (default `name`). */
+export function leaderElectedComponent(name: string, loop: LeaderLoop, leaseName = name): ControlPlaneComponent {
   return {
     name,
     identity: 'kube-controller-manager',
@@ -21,7 +21,7 @@ export function leaderElectedComponent(name: string, loop: LeaderLoop): ControlP
       const elector = new LeaderElector({
         leases: context.api.resource(resourceSpecOfKind('Lease', 'coordination.k8s.io/v1')),
         namespace: 'kube-system',
-        name,
+        name: leaseName,
         identity: `${prefix}${randomUUID()}`,
         predecessor: (holder) => holder.startsWith(prefix),
         log: context.log,
