@@ -19,31 +19,13 @@ export async function startExec(docker: Docker, containerId: string, options: Ex
   } catch (error) {
     throw fromEngine(error, `exec ${JSON.stringify(options.cmd)} in container ${containerId}`);
   }
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
   const ended = new Promise<void>((resolve) => {
     socket.once('end', resolve);
     socket.once('close', resolve);
   });
-  pipeAttach(docker, socket, tty, stdout, stderr);
-  options.signal?.addEventListener('abort', () => socket.destroy(), { once: true });
-
-  const stdin = wantStdin
-    ? new Writable({
-        write: (chunk: Buffer, _encoding, callback) => socket.write(chunk, (error) => callback(error ?? null)),
-        // Half-close: the process sees end of input while its output keeps flowing back.
-        final: (callback) => {
-          socket.end();
-          callback();
-        },
-      })
-    : undefined;
-
   let exit: Promise<number> | undefined;
   return {
-    stdin,
-    stdout,
-    stderr,
+    ...hijackedStreams(docker, socket, tty, wantStdin, options.signal),
     resize: async (cols, rows) => {
       try {
         await exec.resize({ w: cols, h: rows });
@@ -53,6 +35,28 @@ export async function startExec(docker: Docker, containerId: string, options: Ex
     },
     exitCode: () => (exit ??= ended.then(() => waitExit(exec))),
   };
+}
+
+/**
+ * The process's streams over a hijacked connection: stdout and stderr demultiplexed (one
+ * stream with a tty), and stdin whose end half-closes the connection, so the process sees
+ * end of input while its output keeps flowing back. Aborting `signal` drops the connection.
+ */
+function hijackedStreams(docker: Docker, socket: Duplex, tty: boolean, withStdin: boolean, signal: AbortSignal | undefined): Pick<ExecSession, 'stdin' | 'stdout' | 'stderr'> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  pipeAttach(docker, socket, tty, stdout, stderr);
+  signal?.addEventListener('abort', () => socket.destroy(), { once: true });
+  const stdin = withStdin
+    ? new Writable({
+        write: (chunk: Buffer, _encoding, callback) => socket.write(chunk, (error) => callback(error ?? null)),
+        final: (callback) => {
+          socket.end();
+          callback();
+        },
+      })
+    : undefined;
+  return { stdin, stdout, stderr };
 }
 
 /** Attaches to the main process of a running container, as `docker attach` does. */
@@ -67,24 +71,9 @@ export async function attachContainer(docker: Docker, containerId: string, optio
   } catch (error) {
     throw fromEngine(error, `attach to container ${containerId}`);
   }
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  pipeAttach(docker, socket, tty, stdout, stderr);
-  options.signal?.addEventListener('abort', () => socket.destroy(), { once: true });
-  const stdin = options.stdin
-    ? new Writable({
-        write: (chunk: Buffer, _encoding, callback) => socket.write(chunk, (error) => callback(error ?? null)),
-        final: (callback) => {
-          socket.end();
-          callback();
-        },
-      })
-    : undefined;
   let exit: Promise<number> | undefined;
   return {
-    stdin,
-    stdout,
-    stderr,
+    ...hijackedStreams(docker, socket, tty, options.stdin ?? false, options.signal),
     resize: async (cols, rows) => {
       try {
         await container.resize({ w: cols, h: rows });
