@@ -48,7 +48,11 @@ function rssKiB(pid: number): number {
 async function consistently(what: string, check: () => void, ms: number): Promise<void> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
-    check();
+    try {
+      check();
+    } catch (error) {
+      throw new Error(`${what} stopped holding: ${(error as Error).message}`, { cause: error });
+    }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   check();

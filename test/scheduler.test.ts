@@ -75,7 +75,7 @@ spec:
     kubectl(['patch', 'node', name, '--subresource=status', '--type=merge', '-p', JSON.stringify(status)]);
   };
   /** The FailedScheduling line of `kubectl describe pod`, as kubectl prints it. */
-  const failedScheduling = (name: string, message: string): RegExp =>
+  const failedScheduling = (message: string): RegExp =>
     new RegExp(`Warning\\s+FailedScheduling\\s+\\S+(?: \\(x\\d+ over \\S+\\))?\\s+default-scheduler\\s+${message.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\n`);
 
   before(async () => {
@@ -150,7 +150,7 @@ spec:
   it('a pod asking for more cpu than any node has stays Pending with the reason, until a node with room appears', async () => {
     kubectl(['apply', '-f', '-'], requester('huge', '500'));
     const message = '0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.';
-    await eventually('the FailedScheduling event', () => failedScheduling('huge', message).test(server.kubectl(['describe', 'pod', 'huge']).stdout), 20_000).catch((error: unknown) => {
+    await eventually('the FailedScheduling event', () => failedScheduling(message).test(server.kubectl(['describe', 'pod', 'huge']).stdout), 20_000).catch((error: unknown) => {
       throw new Error(`${String(error)}\n${server.kubectl(['describe', 'pod', 'huge']).stdout}`);
     });
     const pending = pod('huge');
@@ -175,7 +175,7 @@ spec:
     await eventually('first to be bound', () => nodeOf('first') === small, 20_000);
     kubectl(['apply', '-f', '-'], requester('second', '1', onSmall));
     const message = `0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.`;
-    await eventually('the FailedScheduling event', () => failedScheduling('second', message).test(server.kubectl(['describe', 'pod', 'second']).stdout), 20_000).catch((error: unknown) => {
+    await eventually('the FailedScheduling event', () => failedScheduling(message).test(server.kubectl(['describe', 'pod', 'second']).stdout), 20_000).catch((error: unknown) => {
       throw new Error(`${String(error)}\n${server.kubectl(['describe', 'pod', 'second']).stdout}`);
     });
     assert.equal(nodeOf('second'), undefined);

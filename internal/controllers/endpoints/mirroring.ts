@@ -8,6 +8,7 @@ import { ApiStatusError, InformerFactory, objectKey, WorkQueue, type ApiClient }
 import { isPlainObject, type JsonObject, type KubeObject } from '../../apiserver/objects.ts';
 import { jsonEqual } from '../../api/validation/field.ts';
 import type { Logger } from '../../util/log.ts';
+import { runWorkers } from '../queue-workers.ts';
 
 export const mirroringManager = 'endpointslicemirroring-controller.k8s.io';
 const managedByLabel = 'endpointslice.kubernetes.io/managed-by';
@@ -71,31 +72,22 @@ export async function runEndpointSliceMirroring(api: ApiClient, log: Logger, sig
   if (!(await factory.waitForSync(signal))) return;
   for (const object of endpoints.store.list()) enqueue(object);
   const resource = api.resource('EndpointSlice', 'discovery.k8s.io/v1');
-  for (let key = await queue.get(); key !== undefined; key = await queue.get()) {
-    try {
-      const [namespace = '', name = ''] = key.split('/');
-      const current = endpoints.store.get(key);
-      const want = current === undefined ? new Map<string, KubeObject>() : mirroredSlices(current, services.store.get(key));
-      const have = slices.store.list().filter((s) => s.metadata.namespace === namespace && s.metadata.labels?.[serviceNameLabel] === name);
-      for (const [sliceName, slice] of want) {
-        const stored = have.find((s) => s.metadata.name === sliceName);
-        if (stored === undefined) await resource.create(namespace, slice, { fieldManager: mirroringManager });
-        else if (!same(stored, slice)) await resource.update(namespace, { ...slice, metadata: { ...slice.metadata, resourceVersion: stored.metadata.resourceVersion } }, { fieldManager: mirroringManager });
-      }
-      for (const stale of have.filter((s) => !want.has(s.metadata.name ?? ''))) {
-        await resource.delete(namespace, stale.metadata.name ?? '').catch((error: unknown) => {
-          if (!(error instanceof ApiStatusError && error.code === 404)) throw error;
-        });
-      }
-      queue.forget(key);
-    } catch (error) {
-      if (!(error instanceof ApiStatusError && error.code === 404)) {
-        log.warn('mirrored endpoint slices not written; retrying', { endpoints: key, error });
-        queue.addRateLimited(key);
-      }
-    } finally {
-      queue.done(key);
+  const sync = async (key: string): Promise<void> => {
+    const [namespace = '', name = ''] = key.split('/');
+    const current = endpoints.store.get(key);
+    const want = current === undefined ? new Map<string, KubeObject>() : mirroredSlices(current, services.store.get(key));
+    const have = slices.store.list().filter((s) => s.metadata.namespace === namespace && s.metadata.labels?.[serviceNameLabel] === name);
+    for (const [sliceName, slice] of want) {
+      const stored = have.find((s) => s.metadata.name === sliceName);
+      if (stored === undefined) await resource.create(namespace, slice, { fieldManager: mirroringManager });
+      else if (!same(stored, slice)) await resource.update(namespace, { ...slice, metadata: { ...slice.metadata, resourceVersion: stored.metadata.resourceVersion } }, { fieldManager: mirroringManager });
     }
-  }
+    for (const stale of have.filter((s) => !want.has(s.metadata.name ?? ''))) {
+      await resource.delete(namespace, stale.metadata.name ?? '').catch((error: unknown) => {
+        if (!(error instanceof ApiStatusError && error.code === 404)) throw error;
+      });
+    }
+  };
+  await runWorkers({ queue, workers: 1, sync, log });
   await factory.stopped();
 }

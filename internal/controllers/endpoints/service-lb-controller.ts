@@ -3,12 +3,12 @@
  * equal to the addresses of the nodes that serve load balancers (the proxy on those
  * nodes answers on every node address at the Service's port).
  */
-import { ApiStatusError, InformerFactory, objectKey, WorkQueue, type ApiClient } from '../../client/index.ts';
+import { InformerFactory, objectKey, WorkQueue, type ApiClient } from '../../client/index.ts';
 import type { KubeObject } from '../../apiserver/objects.ts';
 import type { Logger } from '../../util/log.ts';
+import { runWorkers } from '../queue-workers.ts';
 import { desiredIngress, ingressNeedsUpdate } from './lb-ingress.ts';
 
-const isStatus = (error: unknown, code: number): boolean => error instanceof ApiStatusError && error.code === code;
 
 /** Runs until `signal` aborts. */
 export async function runServiceLbController(api: ApiClient, log: Logger, signal: AbortSignal): Promise<void> {
@@ -27,22 +27,13 @@ export async function runServiceLbController(api: ApiClient, log: Logger, signal
   if (!(await factory.waitForSync(signal))) return;
   allServices();
   const resource = api.resource('Service', 'v1');
-  for (let key = await queue.get(); key !== undefined; key = await queue.get()) {
-    try {
-      const service = services.store.get(key);
-      const desired = service === undefined ? null : desiredIngress(service, nodes.store.list());
-      if (service !== undefined && desired !== null && ingressNeedsUpdate(service, desired)) {
-        await resource.patch(service.metadata.namespace ?? null, service.metadata.name ?? '', { status: { loadBalancer: { ingress: desired } } }, 'merge', { subresource: 'status', fieldManager: 'service-lb-controller' });
-      }
-      queue.forget(key);
-    } catch (error) {
-      if (!isStatus(error, 404)) {
-        log.warn('load balancer status not written; retrying', { service: key, error });
-        queue.addRateLimited(key);
-      }
-    } finally {
-      queue.done(key);
+  const sync = async (key: string): Promise<void> => {
+    const service = services.store.get(key);
+    const desired = service === undefined ? null : desiredIngress(service, nodes.store.list());
+    if (service !== undefined && desired !== null && ingressNeedsUpdate(service, desired)) {
+      await resource.patch(service.metadata.namespace ?? null, service.metadata.name ?? '', { status: { loadBalancer: { ingress: desired } } }, 'merge', { subresource: 'status', fieldManager: 'service-lb-controller' });
     }
-  }
+  };
+  await runWorkers({ queue, workers: 1, sync, log });
   await factory.stopped();
 }
