@@ -117,7 +117,8 @@ export async function startAgentApi(options: AgentApiOptions): Promise<AgentApi>
       return adaptSession(session, attachOptions.tty, abort);
     },
     async portForward(pod, port, req) {
-      return dialPod(runtime, { ...scope, [podNamespaceLabel]: pod.namespace, [podNameLabel]: pod.name, ...(podUid(req) ? { [podUidLabel]: podUid(req) ?? '' } : {}) }, port);
+      const uid = podUid(req);
+      return dialPod(runtime, { ...scope, [podNamespaceLabel]: pod.namespace, [podNameLabel]: pod.name, ...(uid === undefined ? {} : { [podUidLabel]: uid }) }, port);
     },
   }));
   server.on('tlsClientError', () => undefined);
