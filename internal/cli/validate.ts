@@ -12,6 +12,14 @@ export type Check<T> = (value: T) => string | undefined;
 export const ipAddress: Check<string> = (value) =>
   isIP(value) === 0 ? 'want an IPv4 or IPv6 address such as 10.43.0.10' : undefined;
 
+/** A port range `low-high` within 1–65535, such as 30000-32767. */
+export const portRange: Check<string> = (value) => {
+  const match = /^(\d{1,5})-(\d{1,5})$/.exec(value);
+  const low = Number(match?.[1]);
+  const high = Number(match?.[2]);
+  return match !== null && low >= 1 && low <= high && high <= 65535 ? undefined : 'want a port range such as 30000-32767';
+};
+
 /** A network in CIDR notation with no host bits set, such as 10.42.0.0/16. */
 export const cidr: Check<string> = (value) => {
   const want = 'want a network in CIDR notation such as 10.42.0.0/16';

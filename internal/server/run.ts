@@ -45,6 +45,8 @@ export interface ServerConfig {
   port: number;
   clusterCidr: string;
   serviceCidr: string;
+  /** `low-high`, default 30000-32767. */
+  nodePortRange?: string;
   clusterDns: string;
   clusterDomain: string;
   /** Empty: the host name. */
@@ -100,8 +102,9 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     warn: (message) => log.warn(message),
   });
   const tokens = await loadTokenFile(join(serverDir, 'tokens.csv'));
+  const [nodePortMin = 30000, nodePortMax = 32767] = (config.nodePortRange ?? '30000-32767').split('-').map(Number);
   const lifecycle = withDefaultTolerationSeconds(createLifecycle({
-    network: { serviceCidr, reservedIps: [config.clusterDns], nodePortMin: 30000, nodePortMax: 32767 },
+    network: { serviceCidr, reservedIps: [config.clusterDns], nodePortMin, nodePortMax },
     registry: () => registry,
   }), { notReady: config.defaultNotReadyTolerationSeconds ?? 300, unreachable: config.defaultUnreachableTolerationSeconds ?? 300 });
   const registry: StorageRegistry = new StorageRegistry({ store, now: Date.now, lifecycle, leaseRenewals: new LeaseRenewals() });

@@ -82,7 +82,7 @@ export async function startSkiffServer(
   let output = '';
   const child = spawn(
     skiffBinary(),
-    ['server', '--data-dir', join(dir, 'data'), '--write-kubeconfig', kubeconfig, '--https-listen-port', String(port), '--bind-address', '127.0.0.1', ...(givenClusterCidr(extraArgs) === undefined ? ['--cluster-cidr', clusterCidr] : []), ...(options.agent ? ['--kubelet-port', '0'] : ['--disable-agent']), '--config', join(dir, 'config.yaml'), ...extraArgs],
+    ['server', '--data-dir', join(dir, 'data'), '--write-kubeconfig', kubeconfig, '--https-listen-port', String(port), '--bind-address', '127.0.0.1', ...(givenClusterCidr(extraArgs) === undefined ? ['--cluster-cidr', clusterCidr] : []), ...(options.agent && givenClusterCidr(extraArgs) === undefined ? ['--service-node-port-range', nodePortRangeOf(clusterCidr)] : []), ...(options.agent ? ['--kubelet-port', '0'] : ['--disable-agent']), '--config', join(dir, 'config.yaml'), ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: dir, SKIFF_CACHE_DIR: join(dir, 'cache') } },
   );
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -170,6 +170,15 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The node ports of a server with an agent holding 10.<n>.0.0/16: 18 of 30000–32767 of its
+ * own, since every agent on this host serves node ports on the same addresses.
+ */
+function nodePortRangeOf(clusterCidr: string): string {
+  const low = 30000 + (Number(clusterCidr.split('.')[1]) - 100) * 18;
+  return `${low}-${low + 17}`;
 }
 
 function releaseClusterCidr(cidr: string): void {

@@ -22,6 +22,7 @@ export async function runServerCommand({ settings }: Invocation<typeof serverFla
       port: settings['https-listen-port'],
       clusterCidr: settings['cluster-cidr'],
       serviceCidr: settings['service-cidr'],
+      nodePortRange: settings['service-node-port-range'],
       clusterDns: settings['cluster-dns'],
       clusterDomain: settings['cluster-domain'],
       nodeName: settings['node-name'] || hostname(),

@@ -1,7 +1,7 @@
 /** `skiff server`: flag table and action of the control plane command. */
 import { defineCommand } from '../command.ts';
 import { boolFlag, defineFlags, durationFlag, intFlag, listFlag, stringFlag } from '../flag.ts';
-import { cidr, dnsName, hostOrIp, ipAddress, nonEmpty, nonNegative, port, positive } from '../validate.ts';
+import { cidr, portRange, dnsName, hostOrIp, ipAddress, nonEmpty, nonNegative, port, positive } from '../validate.ts';
 import { notAvailable } from '../not-available.ts';
 import { runServerCommand } from './server-action.ts';
 import { configFlags, dataDirFlags, kubeletPortFlags, logLevelFlags, nodeNameFlags } from './common-flags.ts';
@@ -30,6 +30,7 @@ export const serverFlags = {
     'https-listen-port': intFlag({ default: 6443, help: 'HTTPS port of the API server and agent join', check: port }),
     'cluster-cidr': stringFlag({ default: '10.42.0.0/16', help: 'pod network; each node gets a /24 of it', check: cidr }),
     'service-cidr': stringFlag({ default: '10.43.0.0/16', help: 'network for Service cluster IPs', check: cidr }),
+    'service-node-port-range': stringFlag({ default: '30000-32767', help: 'ports NodePort Services are given', check: portRange }),
     'cluster-dns': stringFlag({ default: '10.43.0.10', help: 'cluster IP of the DNS service', check: ipAddress }),
     'cluster-domain': stringFlag({ default: 'cluster.local', help: 'DNS domain of the cluster', check: dnsName }),
   }),
