@@ -4,9 +4,10 @@
  * so concurrent writers share one fsync. A proposal resolves only after its batch is
  * durable on disk.
  */
-import type { Command, CommandResult, Proposer } from '../command.ts';
+import type { Command, CommandResult } from '../command.ts';
 import { ClosedError } from '../errors.ts';
 import type { RevLog } from '../revlog/revlog.ts';
+import type { WritePath } from './store.ts';
 
 interface Pending {
   command: Command;
@@ -21,7 +22,7 @@ export interface GroupCommitOptions {
   onCommit?: () => void;
 }
 
-export class GroupCommitProposer implements Proposer {
+export class GroupCommitProposer implements WritePath {
   readonly #log: RevLog;
   readonly #maxBatch: number;
   readonly #onCommit: () => void;
@@ -43,8 +44,17 @@ export class GroupCommitProposer implements Proposer {
     });
   }
 
+  /** A lone store's reads always see its own acknowledged writes. */
+  linearize(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  leads(): boolean {
+    return true;
+  }
+
   /** Applies what is queued now, then refuses new proposals. */
-  close(): void {
+  async close(): Promise<void> {
     while (this.#queue.length > 0) this.#flush();
     this.#closed = true;
   }

@@ -4,7 +4,7 @@
  * the log, watches to the process's one log follower. It also runs the two
  * maintenance loops: lease expiry and automatic compaction.
  */
-import type { Command, CommandResult } from '../command.ts';
+import type { Command, CommandResult, Proposer } from '../command.ts';
 import { ClosedError, InvalidArgumentError, KeyExistsError } from '../errors.ts';
 import { RevLog } from '../revlog/revlog.ts';
 import type {
@@ -22,6 +22,22 @@ import type {
 } from '../types.ts';
 import { GroupCommitProposer } from './group-commit.ts';
 import { WatchHub, type WatchHubOptions } from './watch-hub.ts';
+
+/**
+ * How writes reach the revision log and how reads are made linearizable: group commit on
+ * a lone store, Raft (internal/datastore/replicated) in a cluster, even of one server.
+ */
+export interface WritePath extends Proposer {
+  /** Resolves once local reads see every write acknowledged anywhere before the call. */
+  linearize(): Promise<void>;
+  /** Whether this member runs the cluster-wide loops (lease expiry, compaction proposals). */
+  leads(): boolean;
+  /** Applies or fails what is pending, then refuses new proposals. */
+  close(): Promise<void>;
+}
+
+/** Builds a write path over the log; `notify` must be called after every commit to the log. */
+export type WritePathFactory = (log: RevLog, notify: () => void) => WritePath;
 
 export interface StoreOptions {
   /** Path of the SQLite file (created if missing). */
@@ -45,10 +61,13 @@ export interface StoreOptions {
   warn?: (message: string) => void;
 }
 
+/** The options that concern the store over a log, not the opening of its file. */
+export type LogStoreOptions = Omit<StoreOptions, 'file' | 'fullCheck' | 'maxBatch'>;
+
 export class MvccStore implements Backend {
   readonly #log: RevLog;
   readonly #hub: WatchHub;
-  readonly #proposer: GroupCommitProposer;
+  readonly #writes: WritePath;
   readonly #now: () => number;
   readonly #warn: (message: string) => void;
   readonly #compactWindow: number;
@@ -57,13 +76,10 @@ export class MvccStore implements Backend {
   #maintenance: Promise<void> | null = null;
   #closed = false;
 
-  private constructor(log: RevLog, options: StoreOptions) {
+  private constructor(log: RevLog, options: LogStoreOptions, writePath: WritePathFactory) {
     this.#log = log;
     this.#hub = new WatchHub(log, options.watch);
-    this.#proposer = new GroupCommitProposer(log, {
-      maxBatch: options.maxBatch ?? 1000,
-      onCommit: () => this.#hub.notify(),
-    });
+    this.#writes = writePath(log, () => this.#hub.notify());
     this.#now = options.now ?? Date.now;
     this.#warn = options.warn ?? ((message) => process.emitWarning(message));
     this.#compactWindow = options.compactWindow ?? 1000;
@@ -79,7 +95,13 @@ export class MvccStore implements Backend {
 
   /** Opens the store on a single node: commands are applied locally with group commit. */
   static open(options: StoreOptions): MvccStore {
-    return new MvccStore(RevLog.open(options.file, { fullCheck: options.fullCheck ?? false }), options);
+    const log = RevLog.open(options.file, { fullCheck: options.fullCheck ?? false });
+    return new MvccStore(log, options, (_, notify) => new GroupCommitProposer(log, { maxBatch: options.maxBatch ?? 1000, onCommit: notify }));
+  }
+
+  /** Opens the store over an already open log whose writes go through `writePath` (Raft). */
+  static withWritePath(log: RevLog, options: LogStoreOptions, writePath: WritePathFactory): MvccStore {
+    return new MvccStore(log, options, writePath);
   }
 
   get file(): string {
@@ -97,10 +119,12 @@ export class MvccStore implements Backend {
   }
 
   async get(key: string, options: { revision?: number } = {}): Promise<GetResult> {
+    if (!options.revision) await this.#linearize();
     return this.#log.get(key, options.revision);
   }
 
   async range(options: RangeOptions): Promise<RangeResult> {
+    if (!options.revision) await this.#linearize();
     return this.#log.range(options);
   }
 
@@ -191,7 +215,7 @@ export class MvccStore implements Backend {
 
   /** Revokes every lease that has expired by now, deleting its keys; returns their ids. */
   async expireLeases(): Promise<number[]> {
-    if (this.#closed) return [];
+    if (this.#closed || !this.#writes.leads()) return [];
     const next = this.#log.nextLeaseExpiry();
     if (next === null || next > this.#now()) return [];
     const result = await this.#propose({ type: 'lease-expire', now: this.#now() });
@@ -233,8 +257,8 @@ export class MvccStore implements Backend {
   async close(): Promise<void> {
     if (this.#closed) return;
     for (const timer of this.#timers) clearInterval(timer);
-    this.#proposer.close();
     this.#closed = true;
+    await this.#writes.close();
     // Its failure, if any, was reported where it was started.
     await this.#maintenance?.catch(() => undefined);
     this.#hub.close();
@@ -243,7 +267,7 @@ export class MvccStore implements Backend {
 
   async #autoCompact(): Promise<void> {
     const target = this.#log.head - this.#compactWindow;
-    if (target > this.#log.compactRevision) await this.compact(target);
+    if (target > this.#log.compactRevision && this.#writes.leads()) await this.compact(target);
     await this.maintain();
   }
 
@@ -266,11 +290,22 @@ export class MvccStore implements Backend {
 
   #propose(command: Command): Promise<CommandResult> {
     if (this.#closed) return Promise.reject(new ClosedError());
-    return this.#proposer.propose(command);
+    return this.#writes.propose(command);
+  }
+
+  #linearize(): Promise<void> {
+    if (this.#closed) return Promise.reject(new ClosedError());
+    return this.#writes.linearize();
   }
 
   #assertOpen(): void {
     if (this.#closed) throw new ClosedError();
+  }
+
+  /** Writes a consistent copy of the whole datastore to `file` while writes continue (see RevLog.backupTo). */
+  async backupTo(file: string): Promise<void> {
+    this.#assertOpen();
+    await this.#log.backupTo(file);
   }
 }
 

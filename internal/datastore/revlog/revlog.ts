@@ -71,6 +71,21 @@ export class RevLog {
     return new RevLog(file, openRevlogFile(file, options));
   }
 
+  /**
+   * The connection itself, for the replicated store's own tables in the same file: its
+   * Raft log and applied index then commit atomically with the rows they produce.
+   */
+  get database(): SqliteDatabase {
+    this.#assertOpen();
+    return this.#db;
+  }
+
+  /** Reloads the head and compact revision after the file's contents were replaced. */
+  reload(): void {
+    this.#head = this.#applier.loadHead();
+    this.#compactRevision = this.#meta('compact_revision');
+  }
+
   /** Revision of the newest row: the store's current revision. */
   get head(): number {
     return this.#head;
@@ -85,11 +100,11 @@ export class RevLog {
    * that fails with a DatastoreError is rolled back alone and reported in its outcome;
    * any other error (disk full, I/O) rolls the whole batch back and is thrown.
    */
-  applyBatch(commands: readonly Command[]): ApplyOutcome[] {
+  applyBatch(commands: readonly Command[], within?: () => void): ApplyOutcome[] {
     this.#assertOpen();
     const run = this.#db.transaction((): ApplyOutcome[] => {
       this.#applier.loadHead();
-      return commands.map((command) => {
+      const outcomes = commands.map((command): ApplyOutcome => {
         const before = this.#applier.head;
         try {
           return { ok: true, result: this.#applier.nested(() => this.#applier.apply(command)) };
@@ -100,6 +115,10 @@ export class RevLog {
           return { ok: false, error };
         }
       });
+      // The replicated store records how far it applied the Raft log in this same
+      // transaction, so a crash can never apply an entry twice or skip one.
+      within?.();
+      return outcomes;
     });
     try {
       const outcomes = run.immediate();
@@ -257,5 +276,15 @@ export class RevLog {
 
   #assertOpen(): void {
     if (this.#closed) throw new ClosedError();
+  }
+
+  /**
+   * Copies the database to `file` with SQLite's online backup, a few pages per event-loop
+   * turn: writes made meanwhile through this connection are carried into the copy, so it is
+   * one consistent revision. The copy keeps this file's WAL journal mode.
+   */
+  async backupTo(file: string): Promise<void> {
+    this.#assertOpen();
+    await this.#db.backup(file);
   }
 }
