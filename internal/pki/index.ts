@@ -16,6 +16,7 @@ export {
   type ClientCertificateOptions,
   type ServingCertificateOptions,
 } from './issue.ts';
+export { issuePeerCertificate, PEER_GROUP, PEER_USER_PREFIX, peerIdOf, type PeerCertificateOptions } from './peer.ts';
 export { kubeconfigYaml, writeKubeconfig, type KubeconfigOptions } from './kubeconfig.ts';
 export {
   ensureLeafCertificate,

@@ -39,20 +39,10 @@ export async function issueServingCertificate(
   ca: CertificateAuthority,
   options: ServingCertificateOptions,
 ): Promise<CertificatePair> {
-  const sans = subjectAltNames(options.names);
-  if (sans.dnsNames.length + sans.ips.length === 0) {
-    throw new InvalidArgumentError(
-      'Cannot issue a serving certificate without names: pass at least one DNS name or IP',
-    );
-  }
-  const altNames: x509.JsonGeneralName[] = [
-    ...sans.dnsNames.map((value) => ({ type: 'dns' as const, value })),
-    ...sans.ips.map((value) => ({ type: 'ip' as const, value })),
-  ];
   return issueLeaf(ca, {
     subject: [{ CN: [requireText(options.commonName ?? 'skiff-apiserver', 'common name')] }],
-    usage: x509.ExtendedKeyUsage.serverAuth,
-    extra: [new x509.SubjectAlternativeNameExtension(altNames, false)],
+    usages: [x509.ExtendedKeyUsage.serverAuth],
+    extra: [subjectAltNameExtension(options.names, 'serving certificate')],
     validityDays: options.validityDays ?? LEAF_VALIDITY_DAYS,
     now: options.now ?? new Date(),
   });
@@ -69,18 +59,32 @@ export async function issueClientCertificate(
   subject.push({ CN: [requireText(options.commonName, 'common name')] });
   return issueLeaf(ca, {
     subject,
-    usage: x509.ExtendedKeyUsage.clientAuth,
+    usages: [x509.ExtendedKeyUsage.clientAuth],
     extra: [],
     validityDays: options.validityDays ?? LEAF_VALIDITY_DAYS,
     now: options.now ?? new Date(),
   });
 }
 
-async function issueLeaf(
+/** The SAN extension for `names` (DNS names and IPs in any mix); fails when there are none. */
+export function subjectAltNameExtension(names: Iterable<string>, what: string): x509.SubjectAlternativeNameExtension {
+  const sans = subjectAltNames(names);
+  if (sans.dnsNames.length + sans.ips.length === 0) {
+    throw new InvalidArgumentError(`Cannot issue a ${what} without names: pass at least one DNS name or IP`);
+  }
+  const altNames: x509.JsonGeneralName[] = [
+    ...sans.dnsNames.map((value) => ({ type: 'dns' as const, value })),
+    ...sans.ips.map((value) => ({ type: 'ip' as const, value })),
+  ];
+  return new x509.SubjectAlternativeNameExtension(altNames, false);
+}
+
+/** Signs a leaf for `subject` with the given extended key usages, never valid beyond the CA. */
+export async function issueLeaf(
   ca: CertificateAuthority,
   leaf: {
     subject: x509.JsonName;
-    usage: x509.ExtendedKeyUsage;
+    usages: readonly x509.ExtendedKeyUsage[];
     extra: x509.Extension[];
     validityDays: number;
     now: Date;
@@ -110,7 +114,7 @@ async function issueLeaf(
       extensions: [
         new x509.BasicConstraintsExtension(false, undefined, true),
         new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-        new x509.ExtendedKeyUsageExtension([leaf.usage], false),
+        new x509.ExtendedKeyUsageExtension([...leaf.usages], false),
         await x509.SubjectKeyIdentifierExtension.create(publicKey, false, crypto),
         await authorityKeyIdentifier(issuer),
         ...leaf.extra,
@@ -128,7 +132,8 @@ async function authorityKeyIdentifier(issuer: x509.X509Certificate): Promise<x50
   return x509.AuthorityKeyIdentifierExtension.create(issuer.publicKey, false, crypto);
 }
 
-function requireText(value: string, what: string): string {
+/** `value`, checked to be non-empty text without surrounding spaces (`what` names it in the error). */
+export function requireText(value: string, what: string): string {
   if (value.trim() === '' || value !== value.trim()) {
     throw new InvalidArgumentError(
       `Cannot issue a certificate with ${what} ${JSON.stringify(value)}: it must be non-empty text without surrounding spaces`,
