@@ -62,11 +62,19 @@ test('skiff --help and skiff server --help print help on stdout and exit 0', () 
 });
 
 test('a command not built yet exits 1 with one line once its flags and config parse', () => {
-  const config = configFile('snapshot.yaml', 'data-dir: /srv/skiff\n');
-  const { code, stdout, stderr } = skiff(['snapshot', 'ls', '--config', config]);
+  const config = configFile('check.yaml', 'data-dir: /srv/skiff\n');
+  const { code, stdout, stderr } = skiff(['check', '--config', config]);
   assert.equal(code, 1);
   assert.equal(stdout, '');
-  assert.equal(stderr, notAvailable('skiff snapshot ls'));
+  assert.equal(stderr, notAvailable('skiff check'));
+});
+
+test('skiff snapshot ls takes its data directory from the config file', () => {
+  const config = configFile('snapshot.yaml', 'data-dir: /srv/skiff\n');
+  const { code, stdout, stderr } = skiff(['snapshot', 'ls', '--config', config]);
+  assert.equal(code, 0);
+  assert.equal(stdout, 'no snapshots in /srv/skiff/server/db/snapshots\n');
+  assert.equal(stderr, '');
 });
 
 const agentArgs = ['agent', '--server', 'https://192.0.2.10:6443', '--token', 't'];

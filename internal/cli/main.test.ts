@@ -74,9 +74,6 @@ test('help wins over other mistakes on the same command line', async () => {
 test('commands not built yet say so in one line and exit 1 after their flags parse', async () => {
   const cases: Array<[string[], string]> = [
     [['server', 'join', 'K10abc'], 'skiff server join'],
-    [['snapshot', 'save', '--name', 'before-upgrade'], 'skiff snapshot save'],
-    [['snapshot', 'restore', 'before-upgrade'], 'skiff snapshot restore'],
-    [['snapshot', 'ls'], 'skiff snapshot ls'],
     [['check'], 'skiff check'],
   ];
   for (const [argv, typed] of cases) {
@@ -177,7 +174,7 @@ test('keys of other commands in a shared config file are accepted and ignored', 
   const config = join(dir, 'shared.yaml');
   writeFileSync(config, 'cluster-cidr: 10.42.0.0/16\nproxy-mode: ipvs\nserver: https://192.0.2.10:6443\ntoken: t\n');
   assert.equal((await run(['agent', '--config', config])).code, 78, 'the config parsed; the token "t" is then refused');
-  assert.equal((await run(['snapshot', 'ls', '--config', config])).code, 1);
+  assert.equal((await run(['snapshot', 'ls', '--config', config, '--data-dir', join(dir, 'no-server')])).code, 0);
 });
 
 test('per-invocation flags cannot be set from the config file', async () => {

@@ -36,6 +36,9 @@ import { NodeProxy } from './node-proxy.ts';
 import { loopbackClient } from './loopback.ts';
 import { controlPlaneComponents } from './components.ts';
 import { realClock, sleep, type ApiClient } from '../client/index.ts';
+import { SnapshotService } from './snapshots/snapshot-service.ts';
+import { snapshotRoutes } from './snapshots/snapshot-route.ts';
+import { defaultSnapshotDir } from './snapshots/datastore-file.ts';
 
 export interface ServerConfig {
   dataDir: string;
@@ -62,6 +65,12 @@ export interface ServerConfig {
   disableScheduler?: boolean;
   /** Do not run the controllers (workloads, endpoints, nodes, garbage collection, namespaces). */
   disableControllerManager?: boolean;
+  /** Where datastore snapshots go (default `<data-dir>/server/db/snapshots`). */
+  snapshotDir?: string;
+  /** Cron schedule of datastore snapshots; empty or absent: none. */
+  snapshotScheduleCron?: string;
+  /** Scheduled snapshots of this node kept (default 5). */
+  snapshotRetention?: number;
 }
 
 export interface RunningServer {
@@ -142,6 +151,8 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     podLogs: (c, namespace, name) => nodeProxy.logs(c, namespace, name),
     nodeProxy: (c, node, path) => nodeProxy.node(c, node, path),
   });
+  const snapshots = new SnapshotService({ source: store, dir: config.snapshotDir || defaultSnapshotDir(config.dataDir), nodeName: config.nodeName || osHostname(), clock: realClock, log: log.with({ component: 'snapshots' }) });
+  app.route('/', snapshotRoutes(snapshots, authenticate));
 
   const https = createServer({ ...tlsCredentials(certificates.ca.certPem, certificates.serving), requestCert: true, rejectUnauthorized: false });
   https.on('request', getRequestListener(app.fetch));
@@ -183,6 +194,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     runController('garbage collector', (signal) => new GarbageCollector(registry, store, log).run(signal));
     runController('namespace finalizer', (signal) => new NamespaceFinalizer(registry, store, log).run(signal));
   }
+  runController('snapshot schedule', (signal) => snapshots.runSchedule({ cron: config.snapshotScheduleCron ?? '', retention: config.snapshotRetention ?? 5 }, signal));
   const url = `https://${advertise}:${port}`;
   const loopbacks: ApiClient[] = [];
   const wanted = controlPlaneComponents.filter((c) => (c.name === 'scheduler' ? !config.disableScheduler : !config.disableControllerManager));

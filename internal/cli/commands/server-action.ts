@@ -31,6 +31,9 @@ export async function runServerCommand({ settings }: Invocation<typeof serverFla
       nodeMonitorGracePeriodMs: settings['node-monitor-grace-period'],
       defaultNotReadyTolerationSeconds: settings['default-not-ready-toleration-seconds'],
       defaultUnreachableTolerationSeconds: settings['default-unreachable-toleration-seconds'],
+      snapshotDir: settings['snapshot-dir'],
+      snapshotScheduleCron: settings['disable-snapshots'] ? '' : settings['snapshot-schedule-cron'],
+      snapshotRetention: settings['snapshot-retention'],
     },
     log,
   );

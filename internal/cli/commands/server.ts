@@ -4,6 +4,8 @@ import { boolFlag, defineFlags, durationFlag, intFlag, listFlag, stringFlag } fr
 import { cidr, portRange, dnsName, hostOrIp, ipAddress, nonEmpty, nonNegative, port, positive } from '../validate.ts';
 import { notAvailable } from '../not-available.ts';
 import { runServerCommand } from './server-action.ts';
+import { snapshotDirFlags } from './snapshot.ts';
+import { cronProblem } from '../../server/snapshots/schedule.ts';
 import { configFlags, dataDirFlags, kubeletPortFlags, logLevelFlags, nodeNameFlags } from './common-flags.ts';
 
 /** Flags of `skiff server` (and of `skiff server join`). */
@@ -66,6 +68,16 @@ export const serverFlags = {
       help: 'seconds new pods tolerate the node.kubernetes.io/unreachable NoExecute taint unless they say otherwise',
       check: (seconds) => (seconds >= 0 ? undefined : 'want a whole number of 0 or more'),
     }),
+  }),
+  ...snapshotDirFlags,
+  ...defineFlags({
+    'snapshot-schedule-cron': stringFlag({
+      default: '0 */12 * * *',
+      help: "when to save scheduled datastore snapshots (cron, server time zone); '' turns them off",
+      check: cronProblem,
+    }),
+    'snapshot-retention': intFlag({ default: 5, help: 'scheduled snapshots of this node to keep; older ones are deleted', check: positive }),
+    'disable-snapshots': boolFlag({ help: 'save no scheduled datastore snapshots' }),
   }),
   ...logLevelFlags,
 };
