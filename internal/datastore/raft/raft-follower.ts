@@ -1,3 +1,4 @@
+import { campaign, poll } from './raft-election.ts';
 import type { Raft } from './raft.ts';
 import type { Message, SnapshotMeta } from './types.ts';
 
@@ -14,7 +15,7 @@ export function stepFollower(r: Raft, m: Message): void {
     case 'timeout-now':
       // The leader hands over (§3.10): campaign at once, skipping pre-vote. Learners and
       // removed members do nothing (campaign checks).
-      r.campaign('transfer');
+      campaign(r, 'transfer');
       break;
     case 'read-index-resp':
       if (m.context !== undefined) r.readStates.push({ index: m.index, context: m.context });
@@ -35,10 +36,10 @@ export function stepCandidate(r: Raft, m: Message): void {
       handleFromLeader(r, m);
       break;
     case 'prevote-resp':
-      if (r.role === 'pre-candidate') r.poll(m.from, !m.reject);
+      if (r.role === 'pre-candidate') poll(r, m.from, !m.reject);
       break;
     case 'vote-resp':
-      if (r.role === 'candidate') r.poll(m.from, !m.reject);
+      if (r.role === 'candidate') poll(r, m.from, !m.reject);
       break;
     default:
       break;

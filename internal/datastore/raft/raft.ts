@@ -1,4 +1,5 @@
-import { bcastAppend, bcastHeartbeat, onPersisted, stepLeader } from './raft-leader.ts';
+import { TRANSFER_CONTEXT, campaign, handleVoteRequest } from './raft-election.ts';
+import { bcastHeartbeat, onPersisted, stepLeader } from './raft-leader.ts';
 import { stepCandidate, stepFollower } from './raft-follower.ts';
 import { ProgressTracker } from './progress-tracker.ts';
 import { RaftLog } from './raft-log.ts';
@@ -8,11 +9,6 @@ import type { HardState, Message, NodeId, RaftConfig, ReadState, Role, SoftState
 
 /** A message to send, without the fields that default (from, term, and the empty ones). */
 export type Outgoing = Pick<Message, 'type' | 'to'> & Partial<Omit<Message, 'type' | 'to' | 'from'>>;
-
-/** Vote requests from a leadership transfer carry this context: they override leader stickiness. */
-export const TRANSFER_CONTEXT = 'transfer';
-
-export type CampaignKind = 'pre-election' | 'election' | 'transfer';
 
 /**
  * The Raft state machine proper: terms, roles, elections and the dispatch of messages. The
@@ -189,7 +185,7 @@ export class Raft {
     this.electionElapsed++;
     if (this.promotable() && this.electionElapsed >= this.randomizedElectionTimeout) {
       this.electionElapsed = 0;
-      this.campaign(this.preVote ? 'pre-election' : 'election');
+      campaign(this, this.preVote ? 'pre-election' : 'election');
     }
   }
 
@@ -208,49 +204,6 @@ export class Raft {
     if (this.heartbeatElapsed >= this.heartbeatTimeout) {
       this.heartbeatElapsed = 0;
       bcastHeartbeat(this);
-    }
-  }
-
-  /** Starts an election now (a pre-vote round first unless disabled or transferring). */
-  campaign(kind: CampaignKind): void {
-    if (!this.promotable()) return;
-    let type: 'prevote' | 'vote';
-    let term: number;
-    if (kind === 'pre-election') {
-      this.becomePreCandidate();
-      type = 'prevote';
-      term = this.term + 1;
-    } else {
-      this.becomeCandidate();
-      type = 'vote';
-      term = this.term;
-    }
-    this.tracker.recordVote(this.id, true);
-    if (this.tracker.tallyVotes() === 'won') {
-      this.#wonElection();
-      return;
-    }
-    const context = kind === 'transfer' ? TRANSFER_CONTEXT : undefined;
-    for (const voter of [...this.tracker.voters].sort()) {
-      if (voter === this.id) continue;
-      this.send({ type, to: voter, term, index: this.log.lastIndex(), logTerm: this.log.lastTerm(), context });
-    }
-  }
-
-  /** Counts one vote of the current (pre-)election and acts on the outcome. */
-  poll(from: NodeId, granted: boolean): void {
-    this.tracker.recordVote(from, granted);
-    const result = this.tracker.tallyVotes();
-    if (result === 'won') this.#wonElection();
-    else if (result === 'lost') this.becomeFollower(this.term, '');
-  }
-
-  #wonElection(): void {
-    if (this.role === 'pre-candidate') {
-      this.campaign('election');
-    } else {
-      this.becomeLeader();
-      bcastAppend(this);
     }
   }
 
@@ -281,7 +234,7 @@ export class Raft {
     }
 
     if (m.type === 'vote' || m.type === 'prevote') {
-      this.#handleVoteRequest(m);
+      handleVoteRequest(this, m);
       return;
     }
     switch (this.role) {
@@ -295,24 +248,6 @@ export class Raft {
       case 'follower':
         stepFollower(this, m);
         break;
-    }
-  }
-
-  #handleVoteRequest(m: Message): void {
-    const response = m.type === 'vote' ? 'vote-resp' : 'prevote-resp';
-    // A vote once cast in a term is never changed; a pre-vote promises nothing.
-    const canVote =
-      this.vote === m.from ||
-      (this.vote === '' && this.lead === '') ||
-      (m.type === 'prevote' && m.term > this.term);
-    if (canVote && this.log.isUpToDate(m.index, m.logTerm)) {
-      this.send({ type: response, to: m.from, term: m.term });
-      if (m.type === 'vote') {
-        this.electionElapsed = 0;
-        this.vote = m.from;
-      }
-    } else {
-      this.send({ type: response, to: m.from, reject: true });
     }
   }
 

@@ -1,4 +1,5 @@
 import { applyConfChange, validateConfChange } from './conf-change.ts';
+import { campaign } from './raft-election.ts';
 import { handleReadIndex, propose, reportSnapshot, reportUnreachable, transferLeadership } from './raft-leader.ts';
 import { Raft } from './raft.ts';
 import { ProposalDroppedError, encodeConfChange } from './types.ts';
@@ -64,7 +65,7 @@ export class RawNode {
   campaign(): void {
     const r = this.#raft;
     if (r.role === 'leader') return;
-    r.campaign(r.preVote ? 'pre-election' : 'election');
+    campaign(r, r.preVote ? 'pre-election' : 'election');
   }
 
   /** Proposes an entry; throws ProposalDroppedError when it cannot be taken now. */

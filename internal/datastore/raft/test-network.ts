@@ -23,6 +23,8 @@ export class TestNetwork {
   readonly members = new Map<NodeId, TestMember>();
   /** Messages for which this returns true are lost. */
   drop: (message: Message) => boolean = () => false;
+  /** Whether the transport reports each snapshot's delivery or loss to its sender. */
+  reportSnapshots = true;
   /** Every message delivered, for assertions about the traffic. */
   delivered: Message[] = [];
   #queue: Message[] = [];
@@ -145,13 +147,17 @@ export class TestNetwork {
   #deliver(message: Message): void {
     const target = this.members.get(message.to);
     const lost = target === undefined || this.#cut.has(`${message.from}>${message.to}`) || this.drop(message);
+    // A real transport knows whether a snapshot stream went through and tells the sender.
+    const report = (ok: boolean): void => {
+      if (message.type === 'snap' && this.reportSnapshots) this.members.get(message.from)?.node.reportSnapshot(message.to, ok);
+    };
     if (lost) {
-      // The transport of a real driver notices a failed snapshot stream and says so.
-      if (message.type === 'snap') this.members.get(message.from)?.node.reportSnapshot(message.to, false);
+      report(false);
       return;
     }
     this.delivered.push(message);
     target.node.step(message);
+    report(true);
   }
 
   /** The state machine as of `index`, taken from a member that applied that far. */

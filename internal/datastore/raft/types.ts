@@ -81,7 +81,10 @@ export interface Message {
   from: NodeId;
   to: NodeId;
   term: number;
-  /** app: term of the entry at `index`; vote/prevote: term of the candidate's last entry. */
+  /**
+   * app: term of the entry at `index`; vote/prevote: term of the candidate's last entry;
+   * app-resp on reject: term of the follower's entry at `rejectHint` (0 when unknown).
+   */
   logTerm: number;
   /** app: index just before `entries`; app-resp: last matching index (or the rejected one); vote: last index. */
   index: number;
@@ -91,7 +94,10 @@ export interface Message {
   /** app-resp on reject: the follower's guess of where the logs may match (fast backtracking). */
   rejectHint: number;
   snapshot?: SnapshotMeta;
-  /** read-index / heartbeat / timeout-now correlation. */
+  /**
+   * read-index / heartbeat / timeout-now correlation; on vote/prevote, 'transfer' marks an
+   * election started by a leadership transfer (it overrides leader stickiness).
+   */
   context?: string;
 }
 
