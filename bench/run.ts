@@ -12,6 +12,7 @@ const benches: Record<string, () => Promise<void>> = {
   pods: async () => (await import('./pods.ts')).runPodsBench(),
   scheduler: async () => (await import('./scheduler.ts')).runSchedulerBench(),
   proxy: async () => (await import('./proxy.ts')).runProxyBench(),
+  raft: async () => (await import('./raft.ts')).runRaftBench(),
 };
 
 const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

@@ -114,6 +114,12 @@ export function toStatus(error: unknown): Status {
   if (error instanceof DatastoreError && error.code === 'FutureRevision') {
     return statusObject(504, 'Timeout', `Too large resource version: ${error.message}`, { retryAfterSeconds: 1 });
   }
+  if (error instanceof DatastoreError && error.code === 'Unavailable') {
+    return statusObject(503, 'ServiceUnavailable', error.message, { retryAfterSeconds: 1 });
+  }
+  if (error instanceof DatastoreError && error.code === 'Timeout') {
+    return statusObject(504, 'Timeout', error.message, { retryAfterSeconds: 1 });
+  }
   const message = error instanceof Error ? error.message : String(error);
   return statusObject(500, 'InternalError', `Internal error occurred: ${message}`);
 }

@@ -11,7 +11,9 @@ export type DatastoreErrorCode =
   | 'WatcherTooSlow'
   | 'DataFile'
   | 'Closed'
-  | 'InvalidArgument';
+  | 'InvalidArgument'
+  | 'Unavailable'
+  | 'Timeout';
 
 export class DatastoreError extends Error {
   readonly code: DatastoreErrorCode;
@@ -100,5 +102,24 @@ export class InvalidArgumentError extends DatastoreError {
   constructor(message: string) {
     super('InvalidArgument', message);
     this.name = 'InvalidArgumentError';
+  }
+}
+
+/** No leader could take the request in time (an election is going on, or no quorum). */
+export class UnavailableError extends DatastoreError {
+  constructor(reason: string) {
+    super('Unavailable', `Cannot reach a datastore leader: ${reason}`);
+    this.name = 'UnavailableError';
+  }
+}
+
+/**
+ * A write was handed to the cluster but not seen committed in time: it may or may not
+ * have taken effect, so the caller must read before retrying anything not idempotent.
+ */
+export class WriteTimeoutError extends DatastoreError {
+  constructor(waitedMs: number) {
+    super('Timeout', `The datastore did not confirm the write within ${waitedMs} ms; it may still take effect`);
+    this.name = 'WriteTimeoutError';
   }
 }

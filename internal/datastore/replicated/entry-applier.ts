@@ -1,0 +1,169 @@
+/**
+ * Applies committed Raft entries to the revision log, in order, each run of commands in
+ * one transaction together with the applied index: the same entries give the same
+ * revisions on every member. Membership changes go to Raft and to the members table.
+ * Entries at or below the applied index (a snapshot newer than its announced index was
+ * installed) change nothing, except that Raft is still told of membership changes.
+ */
+import type { CommandResult } from '../command.ts';
+import { WriteTimeoutError } from '../errors.ts';
+import { decodeConfChange, type ConfChange, type ConfState, type Entry } from '../raft/types.ts';
+import type { RevLog } from '../revlog/revlog.ts';
+import { decodeCommand, type ProposedCommand } from './command-codec.ts';
+import type { SqliteRaftStorage } from './raft-storage.ts';
+import type { Members } from './raft-state.ts';
+
+export type Outcome = { ok: true; result: CommandResult } | { ok: false; error: unknown };
+
+export interface EntryApplierHooks {
+  log: RevLog;
+  storage: SqliteRaftStorage;
+  applyConfChange(change: ConfChange): ConfState;
+  onMembers(members: Members, conf: ConfState): void;
+  /** The outcome of a proposal this member may be waiting for. */
+  settle(id: string, outcome: Outcome): void;
+  notify(): void;
+}
+
+interface ConfWait {
+  change: ConfChange;
+  resolve: (conf: ConfState) => void;
+  reject: (error: unknown) => void;
+  timer: NodeJS.Timeout;
+}
+
+const sameChange = (a: ConfChange, b: ConfChange): boolean => a.type === b.type && a.id === b.id;
+
+export class EntryApplier {
+  readonly #hooks: EntryApplierHooks;
+  #applied = 0;
+  #conf: ConfState = { voters: [], learners: [] };
+  #members: Members = {};
+  #confWaits: ConfWait[] = [];
+
+  constructor(hooks: EntryApplierHooks) {
+    this.#hooks = hooks;
+    this.reload();
+  }
+
+  get applied(): number {
+    return this.#applied;
+  }
+
+  get conf(): ConfState {
+    return this.#conf;
+  }
+
+  get members(): Members {
+    return this.#members;
+  }
+
+  /** Reads the applied state back from the file (after a snapshot replaced it). */
+  reload(): void {
+    const state = this.#hooks.storage.state.applied();
+    this.#applied = state.applied;
+    this.#conf = state.conf;
+    this.#members = state.members;
+    this.#hooks.onMembers(this.#members, this.#conf);
+  }
+
+  apply(entries: readonly Entry[]): void {
+    if (entries.length === 0) return;
+    const db = this.#hooks.log.database;
+    // Unsynced: every applied entry is in the synced Raft log, and the applied index
+    // commits with the rows, so after a crash the lost tail is simply applied again.
+    db.pragma('synchronous = NORMAL');
+    let batch: Array<{ index: number; proposal: ProposedCommand | null }> = [];
+    const flush = (): void => {
+      if (batch.length === 0) return;
+      const run = batch;
+      batch = [];
+      const proposals = run.flatMap((item) => (item.proposal === null ? [] : [item.proposal]));
+      const last = run[run.length - 1]?.index ?? this.#applied;
+      const outcomes = this.#hooks.log.applyBatch(
+        proposals.map((proposal) => proposal.command),
+        () => this.#hooks.storage.state.write('applied', last),
+      );
+      this.#applied = last;
+      if (proposals.length > 0) this.#hooks.notify();
+      proposals.forEach((proposal, i) => {
+        const outcome = outcomes[i];
+        if (outcome !== undefined && proposal.id !== '') {
+          this.#hooks.settle(proposal.id, outcome.ok ? { ok: true, result: outcome.result } : { ok: false, error: outcome.error });
+        }
+      });
+    };
+    for (const entry of entries) {
+      if (entry.type === 'conf-change') {
+        flush();
+        this.#applyConfChange(entry);
+        continue;
+      }
+      if (entry.index <= this.#applied) continue;
+      batch.push({ index: entry.index, proposal: entry.data.byteLength === 0 ? null : decodeCommand(entry.data) });
+    }
+    flush();
+  }
+
+  #applyConfChange(entry: Entry): void {
+    const change = decodeConfChange(entry.data);
+    const conf = this.#hooks.applyConfChange(change);
+    if (entry.index <= this.#applied) return;
+    const members = { ...this.#members };
+    if (change.type === 'remove') delete members[change.id];
+    else if (change.type === 'add-learner') members[change.id] = change.context ?? '';
+    this.#hooks.log.database.transaction(() => {
+      this.#hooks.storage.state.writeMembership(entry.index, conf, members);
+      this.#hooks.storage.state.write('applied', entry.index);
+    })();
+    this.#applied = entry.index;
+    this.#conf = conf;
+    this.#members = members;
+    this.#hooks.onMembers(members, conf);
+    const waits = this.#confWaits.filter((wait) => sameChange(wait.change, change));
+    this.#confWaits = this.#confWaits.filter((wait) => !sameChange(wait.change, change));
+    for (const wait of waits) {
+      clearTimeout(wait.timer);
+      wait.resolve(conf);
+    }
+  }
+
+  /** Resolves with the membership once a change like `change` is applied here. */
+  whenConfApplied(change: ConfChange, timeoutMs: number): Promise<ConfState> {
+    return new Promise<ConfState>((resolve, reject) => {
+      const wait: ConfWait = {
+        change,
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.#confWaits = this.#confWaits.filter((other) => other !== wait);
+          reject(new WriteTimeoutError(timeoutMs));
+        }, timeoutMs),
+      };
+      this.#confWaits.push(wait);
+    });
+  }
+
+  cancelConfWait(change: ConfChange): void {
+    const waits = this.#confWaits.filter((wait) => sameChange(wait.change, change));
+    this.#confWaits = this.#confWaits.filter((wait) => !sameChange(wait.change, change));
+    for (const wait of waits) clearTimeout(wait.timer);
+  }
+
+  failConfWaits(error: unknown): void {
+    const waits = this.#confWaits;
+    this.#confWaits = [];
+    for (const wait of waits) {
+      clearTimeout(wait.timer);
+      wait.reject(error);
+    }
+  }
+
+  /** Drops applied entries from the Raft log once `every` of them piled up, keeping the last `keep`. */
+  maybeCompact(every: number, keep: number): void {
+    const storage = this.#hooks.storage;
+    const point = this.#applied - keep;
+    if (point - (storage.firstIndex() - 1) < every) return;
+    storage.compact(point, storage.state.confAt(point));
+  }
+}

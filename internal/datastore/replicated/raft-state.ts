@@ -1,0 +1,106 @@
+/**
+ * The Raft tables, kept in the revision log's own SQLite file so that applying an entry,
+ * the rows it produces and the applied index commit in one transaction.
+ *
+ * - `raft_entry`: the log from the compaction point on (row id = Raft index).
+ * - `raft_state`: named JSON values — `hard` (term, vote, commit), `snapshot` (the
+ *   compaction point: index, term, membership), `applied`, `conf` and `members`
+ *   (membership as of `applied`, and each member's peer address), `id` (this member).
+ * - `raft_conf_history`: membership after each applied change, so the membership as of
+ *   any compaction point is known.
+ *
+ * `applied`, `conf`, `members` and the history describe the state machine and travel
+ * with a snapshot of the file; `hard`, `snapshot`, `id` and the entries are this
+ * member's own and never do.
+ */
+import type { Statement } from 'better-sqlite3';
+import type { SqliteDatabase } from '../../util/sqlite.ts';
+import type { ConfState, HardState, NodeId, SnapshotMeta } from '../raft/types.ts';
+
+const schema = `
+CREATE TABLE IF NOT EXISTS raft_entry (
+  idx INTEGER PRIMARY KEY,
+  term INTEGER NOT NULL,
+  type INTEGER NOT NULL,
+  data BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS raft_state (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS raft_conf_history (
+  idx INTEGER PRIMARY KEY,
+  conf TEXT NOT NULL
+);
+`;
+
+/** Member id → peer address (the context of the change that added it). */
+export type Members = Record<NodeId, string>;
+
+/** The state machine's side of the Raft tables: how far it applied, and who the members are. */
+export interface AppliedState {
+  applied: number;
+  conf: ConfState;
+  members: Members;
+}
+
+export const emptyConf = (): ConfState => ({ voters: [], learners: [] });
+
+/** Creates the Raft tables when missing; idempotent. */
+export function ensureRaftTables(db: SqliteDatabase): void {
+  db.exec(schema);
+}
+
+/** Typed access to `raft_state` and the membership history. */
+export class RaftStateTable {
+  readonly #get: Statement<[string], { value: string }>;
+  readonly #put: Statement<[string, string]>;
+  readonly #putHistory: Statement<[number, string]>;
+  readonly #historyAt: Statement<[number], { conf: string }>;
+
+  constructor(db: SqliteDatabase) {
+    ensureRaftTables(db);
+    this.#get = db.prepare(`SELECT value FROM raft_state WHERE name = ?`);
+    this.#put = db.prepare(`INSERT INTO raft_state (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`);
+    this.#putHistory = db.prepare(`INSERT OR REPLACE INTO raft_conf_history (idx, conf) VALUES (?, ?)`);
+    this.#historyAt = db.prepare(`SELECT conf FROM raft_conf_history WHERE idx <= ? ORDER BY idx DESC LIMIT 1`);
+  }
+
+  read<T>(name: string, fallback: T): T {
+    const row = this.#get.get(name);
+    return row === undefined ? fallback : (JSON.parse(row.value) as T);
+  }
+
+  write(name: string, value: unknown): void {
+    this.#put.run(name, JSON.stringify(value));
+  }
+
+  hardState(): HardState {
+    return this.read<HardState>('hard', { term: 0, vote: '', commit: 0 });
+  }
+
+  snapshot(): SnapshotMeta {
+    return this.read<SnapshotMeta>('snapshot', { index: 0, term: 0, conf: emptyConf() });
+  }
+
+  applied(): AppliedState {
+    return {
+      applied: this.read<number>('applied', 0),
+      conf: this.read<ConfState>('conf', emptyConf()),
+      members: this.read<Members>('members', {}),
+    };
+  }
+
+  /** Records the state machine's membership after applying a change at `index`. */
+  writeMembership(index: number, conf: ConfState, members: Members): void {
+    this.write('conf', conf);
+    this.write('members', members);
+    this.#putHistory.run(index, JSON.stringify(conf));
+  }
+
+  /** Membership as of `index` (the newest change at or before it). */
+  confAt(index: number): ConfState {
+    const row = this.#historyAt.get(index);
+    return row === undefined ? emptyConf() : (JSON.parse(row.conf) as ConfState);
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * Raft's stable storage in SQLite: the log, the hard state and the compaction point.
+ * Raft reads it through the Storage interface; the driver writes a Ready's worth of it in
+ * one fully synced transaction (`persist`) before any message of that Ready leaves.
+ * The terms of the kept entries are mirrored in memory, since Raft asks for them often.
+ */
+import type { Statement } from 'better-sqlite3';
+import type { SqliteDatabase } from '../../util/sqlite.ts';
+import {
+  CompactedIndexError,
+  UnavailableIndexError,
+  type ConfState,
+  type Entry,
+  type EntryType,
+  type HardState,
+  type SnapshotMeta,
+  type Storage,
+} from '../raft/types.ts';
+import { RaftStateTable } from './raft-state.ts';
+
+interface EntryRow {
+  idx: number;
+  term: number;
+  type: number;
+  data: Buffer;
+}
+
+const typeCode: Record<EntryType, number> = { normal: 0, 'conf-change': 1 };
+
+const toEntry = (row: EntryRow): Entry => ({
+  index: row.idx,
+  term: row.term,
+  type: row.type === 1 ? 'conf-change' : 'normal',
+  data: new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength),
+});
+
+export class SqliteRaftStorage implements Storage {
+  readonly #db: SqliteDatabase;
+  readonly state: RaftStateTable;
+  readonly #range: Statement<[number, number], EntryRow>;
+  readonly #insert: Statement<[number, number, number, Uint8Array]>;
+  readonly #truncateFrom: Statement<[number]>;
+  readonly #dropThrough: Statement<[number]>;
+  #hard: HardState;
+  #snapshot: SnapshotMeta;
+  /** Terms of entries firstIndex()..lastIndex(), in order. */
+  #terms: number[];
+
+  constructor(db: SqliteDatabase) {
+    this.#db = db;
+    this.state = new RaftStateTable(db);
+    this.#range = db.prepare(`SELECT idx, term, type, data FROM raft_entry WHERE idx >= ? AND idx < ? ORDER BY idx`);
+    this.#insert = db.prepare(`INSERT OR REPLACE INTO raft_entry (idx, term, type, data) VALUES (?, ?, ?, ?)`);
+    this.#truncateFrom = db.prepare(`DELETE FROM raft_entry WHERE idx >= ?`);
+    this.#dropThrough = db.prepare(`DELETE FROM raft_entry WHERE idx <= ?`);
+    this.#hard = this.state.hardState();
+    this.#snapshot = this.state.snapshot();
+    this.#terms = (db.prepare(`SELECT term FROM raft_entry WHERE idx > ? ORDER BY idx`).all(this.#snapshot.index) as Array<{ term: number }>).map(
+      (row) => row.term,
+    );
+  }
+
+  /** Whether this file has never held Raft state (a new member). */
+  get empty(): boolean {
+    return this.#hard.term === 0 && this.#snapshot.index === 0 && this.#terms.length === 0;
+  }
+
+  initialState(): { hardState: HardState; conf: ConfState } {
+    return { hardState: { ...this.#hard }, conf: this.state.applied().conf };
+  }
+
+  get hardState(): HardState {
+    return { ...this.#hard };
+  }
+
+  entries(lo: number, hi: number, maxBytes = Number.POSITIVE_INFINITY): Entry[] {
+    if (lo < this.firstIndex()) throw new CompactedIndexError(lo, this.firstIndex());
+    if (hi > this.lastIndex() + 1) throw new UnavailableIndexError(hi - 1, this.lastIndex());
+    const out: Entry[] = [];
+    let bytes = 0;
+    for (const row of this.#range.iterate(lo, hi)) {
+      bytes += row.data.byteLength;
+      if (out.length > 0 && bytes > maxBytes) break;
+      out.push(toEntry(row));
+    }
+    return out;
+  }
+
+  term(index: number): number {
+    if (index === this.#snapshot.index) return this.#snapshot.term;
+    if (index < this.#snapshot.index) throw new CompactedIndexError(index, this.firstIndex());
+    const term = this.#terms[index - this.#snapshot.index - 1];
+    if (term === undefined) throw new UnavailableIndexError(index, this.lastIndex());
+    return term;
+  }
+
+  firstIndex(): number {
+    return this.#snapshot.index + 1;
+  }
+
+  lastIndex(): number {
+    return this.#snapshot.index + this.#terms.length;
+  }
+
+  snapshot(): SnapshotMeta {
+    return { index: this.#snapshot.index, term: this.#snapshot.term, conf: structuredClone(this.#snapshot.conf) };
+  }
+
+  /**
+   * Writes what a Ready asks to be durable, in one transaction with a full sync: a received
+   * snapshot (the log before it is dropped), new entries (replacing a conflicting suffix),
+   * the hard state. `within` runs in the same transaction (installing a snapshot's data).
+   */
+  persist(hardState: HardState | undefined, entries: readonly Entry[], snapshot: SnapshotMeta | undefined, within?: () => void): void {
+    if (hardState === undefined && entries.length === 0 && snapshot === undefined) return;
+    this.#db.pragma('synchronous = FULL');
+    this.#db.transaction(() => {
+      if (snapshot !== undefined) {
+        this.#truncateFrom.run(0);
+        this.state.write('snapshot', snapshot);
+        within?.();
+      }
+      const first = entries[0];
+      if (first !== undefined) {
+        this.#truncateFrom.run(first.index);
+        for (const entry of entries) this.#insert.run(entry.index, entry.term, typeCode[entry.type], entry.data);
+      }
+      if (hardState !== undefined) this.state.write('hard', hardState);
+    }).immediate();
+    // Only after the commit: a failed transaction leaves the mirror as the file is.
+    if (snapshot !== undefined) {
+      this.#snapshot = structuredClone(snapshot);
+      this.#terms = [];
+    }
+    const first = entries[0];
+    if (first !== undefined) {
+      const keep = first.index - this.#snapshot.index - 1;
+      if (keep < 0) throw new Error(`Cannot append entries from index ${first.index}: the log is compacted through ${this.#snapshot.index}`);
+      this.#terms.length = Math.min(this.#terms.length, keep);
+      if (this.#terms.length < keep) throw new Error(`Cannot append entries from index ${first.index}: the log ends at ${this.lastIndex()}`);
+      for (const entry of entries) this.#terms.push(entry.term);
+    }
+    if (hardState !== undefined) this.#hard = { ...hardState };
+  }
+
+  /**
+   * Drops the entries through `index` (already applied): the compaction point becomes
+   * that index with its term and the membership as of then. Not synced on its own: losing
+   * it in a crash only means the entries are dropped again later.
+   */
+  compact(index: number, conf: ConfState): void {
+    if (index <= this.#snapshot.index) return;
+    const meta: SnapshotMeta = { index, term: this.term(index), conf };
+    this.#db.transaction(() => {
+      this.#dropThrough.run(index);
+      this.state.write('snapshot', meta);
+    }).immediate();
+    this.#terms.splice(0, index - this.#snapshot.index);
+    this.#snapshot = meta;
+  }
+}

@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { tempDir } from '../../../test/support/tmp.ts';
+import { runBackendCases } from '../backend.case.test.ts';
+import type { Backend } from '../types.ts';
+import { openReplicatedStore } from './open.ts';
+import { LocalNetwork } from './local-network.ts';
+import { TestCluster, until } from './test-cluster.ts';
+
+const text = (value: string): Uint8Array => new TextEncoder().encode(value);
+const str = (value: Uint8Array | undefined): string => new TextDecoder().decode(value);
+
+runBackendCases('replicated, one member', async ({ dir, now }) => {
+  const network = new LocalNetwork();
+  const { store, node } = openReplicatedStore({
+    file: join(dir, 'state.db'),
+    id: 'solo',
+    peerUrl: 'local://solo',
+    now,
+    leaseCheckIntervalMs: 5,
+    compactIntervalMs: 0,
+    member: { transport: network.transport('solo'), snapshotDir: join(dir, 'snapshots'), tickMs: 10 },
+  });
+  network.attach(node);
+  await until(() => node.leads(), 'the lone member to lead');
+  return store;
+});
+
+/** The case suite against a follower of a three-member cluster: writes are forwarded, reads go through ReadIndex. */
+runBackendCases('replicated, three members (a follower)', async ({ dir, now }) => {
+  const cluster = existsSync(join(dir, 'm0', 'state.db'))
+    ? TestCluster.reopen({ dir, size: 3, now }, ['m0', 'm1', 'm2'])
+    : await TestCluster.start({ dir, size: 3, now });
+  const leader = await cluster.waitForLeader();
+  const follower = [...cluster.members.values()].find((member) => member.id !== leader.id);
+  if (follower === undefined) throw new Error('no follower');
+  return withClose(follower.store, () => cluster.close());
+});
+
+function withClose(store: Backend, close: () => Promise<void>): Backend {
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      if (property === 'close') return close;
+      const value: unknown = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+describe('replicated store', () => {
+  it('gives every member the same revisions and values', async (t) => {
+    const cluster = await TestCluster.start({ dir: tempDir(t), size: 3 });
+    t.after(() => cluster.close());
+    const members = [...cluster.members.values()];
+    for (let i = 0; i < 30; i++) await members[i % 3]!.store.create(`/k/${i}`, text(`v${i}`));
+    const heads = await Promise.all(members.map((member) => member.store.currentRevision()));
+    await until(() => new Set(members.map((m) => m.node.status().applied)).size === 1, 'members to converge');
+    const ranges = await Promise.all(members.map((member) => member.store.range({ prefix: '/k/' })));
+    for (const range of ranges) {
+      assert.deepEqual(
+        range.kvs.map((kv) => `${kv.key}@${kv.modRevision}=${str(kv.value)}`),
+        ranges[0]!.kvs.map((kv) => `${kv.key}@${kv.modRevision}=${str(kv.value)}`),
+      );
+    }
+    assert.ok(heads.every((head) => head >= 30));
+  });
+
+  it('elects a new leader when the leader is lost, and loses no acknowledged write (§5.2, §5.4)', async (t) => {
+    const cluster = await TestCluster.start({ dir: tempDir(t), size: 3 });
+    t.after(() => cluster.close());
+    const first = await cluster.waitForLeader();
+    const acknowledged: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      await first.store.create(`/ack/${i}`, text('x'));
+      acknowledged.push(`/ack/${i}`);
+    }
+    await cluster.kill(first.id);
+    const second = await cluster.waitForLeader(first.id);
+    assert.notEqual(second.id, first.id);
+    await second.store.create('/after', text('y'));
+    const keys = (await second.store.range({ prefix: '/ack/' })).kvs.map((kv) => kv.key).sort();
+    assert.deepEqual(keys, [...acknowledged].sort());
+  });
+
+  it('a member cut off while the log is compacted catches up by snapshot (§7)', async (t) => {
+    const dir = tempDir(t);
+    const cluster = await TestCluster.start({ dir, size: 3, compactEvery: 50, keepEntries: 10 });
+    t.after(() => cluster.close());
+    const leader = await cluster.waitForLeader();
+    const lagging = [...cluster.members.values()].find((member) => member.id !== leader.id)!;
+    const others = [...cluster.members.keys()].filter((id) => id !== lagging.id);
+    cluster.network.isolate(lagging.id, others);
+    for (let i = 0; i < 200; i++) await leader.store.create(`/snap/${i}`, text(`v${i}`));
+    assert.ok(leader.node.status().commit > 150);
+    cluster.network.heal();
+    await until(() => lagging.node.status().applied >= leader.node.status().commit, 'the lagging member to catch up', 15_000);
+    const range = await lagging.store.range({ prefix: '/snap/' });
+    assert.equal(range.count, 200);
+    assert.deepEqual(cluster.network.snapshotErrors, []);
+    assert.ok(cluster.network.snapshotsDelivered >= 1, 'the member caught up without a snapshot: the log was not compacted');
+    assert.ok(lagging.node.status().commit > 150);
+  });
+
+  it('keeps serving writes when one of three members is partitioned away, and a read there fails rather than going stale', async (t) => {
+    const cluster = await TestCluster.start({ dir: tempDir(t), size: 3 });
+    t.after(() => cluster.close());
+    const leader = await cluster.waitForLeader();
+    const cut = [...cluster.members.values()].find((member) => member.id !== leader.id)!;
+    cluster.network.isolate(cut.id, [...cluster.members.keys()].filter((id) => id !== cut.id));
+    await leader.store.create('/during', text('1'));
+    const stale = cut.store.get('/during');
+    const outcome = await Promise.race([stale.then(() => 'read', () => 'failed'), new Promise((resolve) => setTimeout(() => resolve('waiting'), 300))]);
+    assert.notEqual(outcome, 'read', 'a cut-off member answered a read without the leader confirming it');
+    cluster.network.heal();
+    const value = await cut.store.get('/during');
+    assert.equal(str(value.kv?.value), '1');
+  });
+
+  it('restarts from its files with the same data and term', async (t) => {
+    const dir = tempDir(t);
+    const cluster = await TestCluster.start({ dir, size: 3 });
+    const leader = await cluster.waitForLeader();
+    for (let i = 0; i < 10; i++) await leader.store.create(`/r/${i}`, text(`${i}`));
+    const revision = await leader.store.currentRevision();
+    await cluster.close();
+    const again = TestCluster.reopen({ dir, size: 3 }, ['m0', 'm1', 'm2']);
+    t.after(() => again.close());
+    const next = await again.waitForLeader();
+    const range = await next.store.range({ prefix: '/r/' });
+    assert.equal(range.count, 10);
+    assert.ok((await next.store.currentRevision()) >= revision);
+  });
+});
