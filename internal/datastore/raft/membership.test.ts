@@ -101,6 +101,7 @@ test('a leader that removes itself steps down and a remaining voter takes over',
   assert.notEqual(leaders[0], 'a');
   const leader = net.get(leaders[0] ?? '');
   assert.deepEqual(leader.node.status().conf, { voters: ['b', 'c'], learners: [] });
+  assert.equal(net.get('a').node.status().role, 'follower');
   leader.node.propose(bytes('without a'));
   net.stabilize();
   assert.deepEqual(net.get('b').applied.map(text), ['before', 'without a']);
@@ -117,4 +118,13 @@ test('re-applying membership entries after a restart leaves the membership uncha
   net.restart('b');
   net.process('b');
   assert.deepEqual(net.get('b').node.status().conf, { voters: ['a', 'b', 'c', 'd'], learners: [] });
+});
+
+test('a follower forwards a membership change to the leader', () => {
+  const net = cluster();
+  net.add('d');
+  net.get('b').node.proposeConfChange({ type: 'add-learner', id: 'd' });
+  net.stabilize();
+  assert.deepEqual(net.get('a').node.status().conf.learners, ['d']);
+  assert.throws(() => net.get('b').node.proposeConfChange({ type: 'add-learner', id: 'd' }), /already a member/);
 });

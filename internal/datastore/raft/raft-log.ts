@@ -149,16 +149,28 @@ export class RaftLog {
     return out;
   }
 
-  /** Committed entries not yet handed out; all of them are stable or handed out with them. */
+  /**
+   * The highest committed index that is durable or about to be handed out for persisting
+   * together with it. Entries handed out by an earlier Ready and not yet acknowledged by
+   * advance() are neither, so nothing from them on may be applied yet.
+   */
+  #maxAppliable(): number {
+    const { unstable } = this;
+    const unacknowledged =
+      unstable.offsetInProgress > unstable.offset || (unstable.snapshot !== undefined && unstable.snapshotInProgress);
+    return Math.min(this.committed, unacknowledged ? unstable.offset - 1 : this.lastIndex());
+  }
+
+  /** Committed entries not yet handed out. */
   nextCommittedEntries(): Entry[] {
     const lo = Math.max(this.applying + 1, this.firstIndex());
-    const hi = Math.min(this.committed, this.lastIndex()) + 1;
+    const hi = this.#maxAppliable() + 1;
     if (lo >= hi) return [];
     return this.slice(lo, hi) ?? [];
   }
 
   hasNextCommittedEntries(): boolean {
-    return Math.max(this.applying + 1, this.firstIndex()) <= Math.min(this.committed, this.lastIndex());
+    return Math.max(this.applying + 1, this.firstIndex()) <= this.#maxAppliable();
   }
 
   acceptApplying(index: number): void {

@@ -148,6 +148,7 @@ export class Raft {
     this.tracker.resetVotes();
     this.lead = '';
     this.role = 'pre-candidate';
+    this.electionElapsed = 0;
     this.resetRandomizedElectionTimeout();
   }
 

@@ -88,3 +88,20 @@ test('entries handed out once are not handed out again while waiting for advance
   node.advance();
   assert.equal(node.status().commit, 2);
 });
+
+test('entries committed while an earlier Ready is unacknowledged wait for its advance()', () => {
+  const storage = new MemoryStorage({ voters: ['a', 'b'], learners: [] });
+  const node = new RawNode({ id: 'b', storage });
+  const app = (entries: Entry[], index: number, logTerm: number, commit: number): void =>
+    node.step({ type: 'app', from: 'a', to: 'b', term: 1, logTerm, index, entries, commit, reject: false, rejectHint: 0 });
+  app([entry(1, 1, 'one')], 0, 0, 0);
+  const first = node.ready();
+  assert.deepEqual(first.entries.map((e) => e.index), [1]);
+  app([entry(2, 1, 'two')], 1, 1, 2);
+  const second = node.ready();
+  assert.deepEqual(second.entries.map((e) => e.index), [2]);
+  assert.deepEqual(second.committedEntries, [], 'entry 1 is neither stored nor in this Ready');
+  storage.append([...first.entries, ...second.entries]);
+  node.advance();
+  assert.deepEqual(node.ready().committedEntries.map((e) => e.index), [1, 2]);
+});
