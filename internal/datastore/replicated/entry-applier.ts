@@ -5,13 +5,13 @@
  * Entries at or below the applied index (a snapshot newer than its announced index was
  * installed) change nothing, except that Raft is still told of membership changes.
  */
-import type { CommandResult } from '../command.ts';
+import type { Command, CommandResult } from '../command.ts';
 import { WriteTimeoutError } from '../errors.ts';
 import { decodeConfChange, type ConfChange, type ConfState, type Entry } from '../raft/types.ts';
 import type { RevLog } from '../revlog/revlog.ts';
-import { decodeCommand, type ProposedCommand } from './command-codec.ts';
+import { decodeCommand, peekCommandId, type ProposedCommand } from './command-codec.ts';
 import type { SqliteRaftStorage } from './raft-storage.ts';
-import type { Members } from './raft-state.ts';
+import { requestWindow, type Members } from './raft-state.ts';
 
 export type Outcome = { ok: true; result: CommandResult } | { ok: false; error: unknown };
 
@@ -20,6 +20,8 @@ export interface EntryApplierHooks {
   storage: SqliteRaftStorage;
   applyConfChange(change: ConfChange): ConfState;
   onMembers(members: Members, conf: ConfState): void;
+  /** The command of a proposal this member made and still waits for. */
+  ownCommand(id: string): Command | undefined;
   /** The outcome of a proposal this member may be waiting for. */
   settle(id: string, outcome: Outcome): void;
   notify(): void;
@@ -69,10 +71,7 @@ export class EntryApplier {
 
   apply(entries: readonly Entry[]): void {
     if (entries.length === 0) return;
-    const db = this.#hooks.log.database;
-    // Unsynced: every applied entry is in the synced Raft log, and the applied index
-    // commits with the rows, so after a crash the lost tail is simply applied again.
-    db.pragma('synchronous = NORMAL');
+    const state = this.#hooks.storage.state;
     let batch: Array<{ index: number; proposal: ProposedCommand | null }> = [];
     const flush = (): void => {
       if (batch.length === 0) return;
@@ -80,9 +79,14 @@ export class EntryApplier {
       batch = [];
       const proposals = run.flatMap((item) => (item.proposal === null ? [] : [item.proposal]));
       const last = run[run.length - 1]?.index ?? this.#applied;
+      const first = this.#applied;
       const outcomes = this.#hooks.log.applyBatch(
         proposals.map((proposal) => proposal.command),
-        () => this.#hooks.storage.state.write('applied', last),
+        () => {
+          for (const item of run) if (item.proposal !== null && item.proposal.id !== '') state.rememberRequest(item.proposal.id, item.index);
+          if (Math.floor(last / 1000) > Math.floor(first / 1000)) state.forgetRequestsBefore(last - requestWindow);
+          state.write('applied', last);
+        },
       );
       this.#applied = last;
       if (proposals.length > 0) this.#hooks.notify();
@@ -93,6 +97,7 @@ export class EntryApplier {
         }
       });
     };
+    const ids = new Set<string>();
     for (const entry of entries) {
       if (entry.type === 'conf-change') {
         flush();
@@ -100,9 +105,20 @@ export class EntryApplier {
         continue;
       }
       if (entry.index <= this.#applied) continue;
-      batch.push({ index: entry.index, proposal: entry.data.byteLength === 0 ? null : decodeCommand(entry.data) });
+      const proposal = entry.data.byteLength === 0 ? null : this.#proposal(entry.data);
+      // A proposal made again after a leader change, whose first copy was applied: nothing to do.
+      const repeated = proposal !== null && proposal.id !== '' && (ids.has(proposal.id) || state.seenRequest(proposal.id, entry.index));
+      if (proposal !== null) ids.add(proposal.id);
+      batch.push({ index: entry.index, proposal: repeated ? null : proposal });
     }
     flush();
+  }
+
+  /** The proposal in an entry: this member's own still waiting ones need no decoding. */
+  #proposal(data: Uint8Array): ProposedCommand {
+    const id = peekCommandId(data);
+    const command = id === '' ? undefined : this.#hooks.ownCommand(id);
+    return command === undefined ? decodeCommand(data) : { id, command };
   }
 
   #applyConfChange(entry: Entry): void {

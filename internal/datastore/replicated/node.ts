@@ -14,7 +14,7 @@ import type { WritePath } from '../mvcc/store.ts';
 import { bootstrapEntries as bootstrapLog } from '../raft/bootstrap.ts';
 import { RawNode } from '../raft/raw-node.ts';
 import type { RaftStatus } from '../raft/raw-node.ts';
-import { ProposalDroppedError, type ConfChange, type ConfState, type Message, type NodeId, type Ready, type SnapshotMeta } from '../raft/types.ts';
+import { ProposalDroppedError, type ConfChange, type ConfState, type Message, type NodeId, type Ready, type ReadState } from '../raft/types.ts';
 import type { RevLog } from '../revlog/revlog.ts';
 import { EntryApplier } from './entry-applier.ts';
 import { encodeCommand } from './command-codec.ts';
@@ -41,7 +41,7 @@ export interface ReplicatedNodeOptions {
   snapshotDir: string;
   /** Length of a Raft tick (default 100 ms). */
   tickMs?: number;
-  /** Ticks without a leader before an election (default 10: 1–2 s with the jitter). */
+  /** Ticks without a leader before an election (default 8: 0.8–1.6 s with the jitter). */
   electionTicks?: number;
   heartbeatTicks?: number;
   /** How long a write may wait for its commit before it fails as unknown (default 7 s). */
@@ -58,10 +58,25 @@ export interface ReplicatedNodeOptions {
   onLeader?: (leader: NodeId) => void;
 }
 
+/** What a transaction's commit releases. */
+interface Outbox {
+  messages: Message[];
+  settled: Array<() => void>;
+  reads: ReadState[];
+  notify: boolean;
+  installed: boolean;
+}
+
+const emptyOutbox = (): Outbox => ({ messages: [], settled: [], reads: [], notify: false, installed: false });
+
 interface Waiter {
   resolve: (result: CommandResult) => void;
   reject: (error: unknown) => void;
   timer: NodeJS.Timeout;
+  data: Uint8Array;
+  command: Command;
+  /** Tick at which it was last handed to Raft. */
+  proposedAt: number;
 }
 
 export class ReplicatedNode implements WritePath {
@@ -74,10 +89,15 @@ export class ReplicatedNode implements WritePath {
   readonly #waiters = new Map<string, Waiter>();
   /** Proposals refused for want of a leader, tried again when one is known. */
   #parked: Array<{ id: string; data: Uint8Array }> = [];
-  readonly #incoming = new Map<string, string>();
+  /** The received snapshot waiting for Raft to install it, attached as schema `snap`. */
+  #attached: { key: string; file: string; detach: () => void } | null = null;
+  #outbox: Outbox = emptyOutbox();
+  #batchSynced = false;
   readonly #ticker: NodeJS.Timeout;
+  readonly #electionTicks: number;
   readonly #nonce = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e9).toString(36)}`;
   #sequence = 0;
+  #ticks = 0;
   #peers = new Set<NodeId>();
   #leader: NodeId = '';
   #role = 'follower';
@@ -99,21 +119,25 @@ export class ReplicatedNode implements WritePath {
       applyConfChange: (change) => this.#raft.applyConfChange(change),
       onMembers: (members, conf) => this.#membersChanged(members, conf),
       settle: (id, outcome) => this.#settle(id, outcome),
-      notify: options.notify,
+      ownCommand: (id) => this.#waiters.get(id)?.command,
+      notify: () => {
+        this.#outbox.notify = true;
+      },
     });
     this.#raft = new RawNode({
       id: options.id,
       storage: this.#storage,
       applied: this.#applier.applied,
-      electionTicks: options.electionTicks ?? 10,
+      electionTicks: options.electionTicks ?? 8,
       heartbeatTicks: options.heartbeatTicks ?? 1,
-      ...(options.random === undefined ? {} : { random: options.random }),
+      random: options.random ?? Math.random,
     });
+    this.#electionTicks = options.electionTicks ?? 8;
     const tickMs = options.tickMs ?? 100;
     const timeoutTicks = Math.ceil((options.proposalTimeoutMs ?? 7000) / tickMs);
     this.#reads = new ReadBarrier(
       { request: (context) => this.#readIndex(context), applied: () => this.#applier.applied },
-      { timeoutTicks, retryTicks: 2 * (options.electionTicks ?? 10) },
+      { timeoutTicks, retryTicks: 2 * this.#electionTicks },
     );
     const state = this.#storage.state.applied();
     this.#membersChanged(state.members, state.conf);
@@ -127,6 +151,7 @@ export class ReplicatedNode implements WritePath {
     if (!storage.empty) return false;
     const entries = bootstrapLog(id, peerUrl);
     const conf: ConfState = { voters: [id], learners: [] };
+    storage.synchronous(true);
     storage.persist({ term: 1, vote: '', commit: entries.length }, entries, undefined);
     log.database.transaction(() => {
       storage.state.write('id', id);
@@ -139,7 +164,8 @@ export class ReplicatedNode implements WritePath {
   propose(command: Command): Promise<CommandResult> {
     if (this.#closed) return Promise.reject(new ClosedError());
     if (this.#failure !== null) return Promise.reject(this.#failure);
-    const id = `${this.id}.${this.#nonce}.${++this.#sequence}`;
+    // Fixed width, so ids of one member sort in the order made and land on one page.
+    const id = `${this.id}.${this.#nonce}.${(++this.#sequence).toString(36).padStart(10, '0')}`;
     const data = encodeCommand({ id, command });
     const timeoutMs = this.#options.proposalTimeoutMs ?? 7000;
     return new Promise<CommandResult>((resolve, reject) => {
@@ -151,7 +177,7 @@ export class ReplicatedNode implements WritePath {
           reject(new UnavailableError(`no leader was elected within ${timeoutMs} ms`));
         } else reject(new WriteTimeoutError(timeoutMs));
       }, timeoutMs);
-      this.#waiters.set(id, { resolve, reject, timer });
+      this.#waiters.set(id, { resolve, reject, timer, data, command, proposedAt: this.#ticks });
       this.#submit(id, data);
     });
   }
@@ -196,9 +222,9 @@ export class ReplicatedNode implements WritePath {
       await rm(file, { force: true });
       throw new ClosedError();
     }
-    const previous = this.#incoming.get(snapshotKey(meta));
-    if (previous !== undefined) await rm(previous, { force: true });
-    this.#incoming.set(snapshotKey(meta), file);
+    // Attached now, outside any transaction, so that installing it can be part of one.
+    this.#detachSnapshot();
+    this.#attached = { key: snapshotKey(meta), file, detach: attachSnapshot(this.#options.log.database, file) };
     this.receive([message]);
   }
 
@@ -251,7 +277,7 @@ export class ReplicatedNode implements WritePath {
     this.#parked = [];
     this.#reads.failAll(error);
     this.#applier.failConfWaits(error);
-    for (const file of this.#incoming.values()) await rm(file, { force: true });
+    this.#detachSnapshot();
   }
 
   #submit(id: string, data: Uint8Array): void {
@@ -271,9 +297,11 @@ export class ReplicatedNode implements WritePath {
 
   #tick(): void {
     if (this.#closed) return;
+    this.#ticks += 1;
     this.#raft.tick();
     this.#reads.tick();
     if (this.#parked.length > 0 && this.#leader !== '') this.#retryParked();
+    if (this.#ticks % this.#electionTicks === 0) this.#proposeAgain((waiter) => this.#ticks - waiter.proposedAt >= 2 * this.#electionTicks);
     this.#schedule();
   }
 
@@ -283,12 +311,32 @@ export class ReplicatedNode implements WritePath {
     setImmediate(() => this.#process());
   }
 
+  /**
+   * Handles every Ready there is in as few transactions as possible: one, synced if any
+   * Ready in it needs its writes durable before its messages leave. Messages, the
+   * outcomes of writes, watch events and reads are released only after the commit, so
+   * nothing outside this process sees a write before it is on disk.
+   */
   #process(): void {
     this.#scheduled = false;
     if (this.#closed || this.#failure !== null) return;
+    const db = this.#options.log.database;
     try {
-      for (let round = 0; round < 64 && this.#raft.hasReady(); round++) this.#handle(this.#raft.ready());
+      for (let round = 0; round < 64 && this.#raft.hasReady(); round++) {
+        const ready = this.#raft.ready();
+        const full = this.#storage.mustSync(ready.hardState, ready.entries, ready.snapshot);
+        // What the open transaction holds needs no sync: let it go before one that does.
+        if (db.inTransaction && full && !this.#batchSynced) this.#commit();
+        if (!db.inTransaction) {
+          this.#storage.synchronous(full);
+          db.exec('BEGIN IMMEDIATE');
+          this.#batchSynced = full;
+        }
+        this.#handle(ready);
+      }
+      if (db.inTransaction) this.#commit();
     } catch (error) {
+      if (db.inTransaction) db.exec('ROLLBACK');
       this.#fail(error instanceof Error ? error : new Error(String(error)));
       return;
     }
@@ -297,33 +345,44 @@ export class ReplicatedNode implements WritePath {
 
   #handle(ready: Ready): void {
     const snapshot = ready.snapshot;
-    const file = snapshot === undefined ? undefined : this.#incoming.get(snapshotKey(snapshot));
-    if (snapshot !== undefined && file === undefined) throw new Error(`Raft installs snapshot ${snapshotKey(snapshot)} that was never received`);
-    const db = this.#options.log.database;
-    const detach = file === undefined ? null : attachSnapshot(db, file);
-    try {
-      this.#storage.persist(ready.hardState, ready.entries, snapshot, file === undefined ? undefined : () => copySnapshotContents(db));
-    } finally {
-      detach?.();
+    if (snapshot !== undefined && this.#attached?.key !== snapshotKey(snapshot)) {
+      throw new Error(`Raft installs snapshot ${snapshotKey(snapshot)} that was never received`);
     }
-    if (snapshot !== undefined) this.#installed(snapshot);
+    const db = this.#options.log.database;
+    this.#storage.persist(ready.hardState, ready.entries, snapshot, snapshot === undefined ? undefined : () => copySnapshotContents(db));
+    if (snapshot !== undefined) {
+      this.#options.log.reload();
+      this.#applier.reload();
+      this.#outbox.installed = true;
+      this.#outbox.notify = true;
+    }
     if (ready.softState !== undefined) this.#softState(ready.softState.leader, ready.softState.role);
-    this.#send(ready.messages);
+    this.#outbox.messages.push(...ready.messages);
     this.#applier.apply(ready.committedEntries);
-    for (const read of ready.readStates) this.#reads.confirmed(read.context, read.index);
-    this.#reads.applied();
+    this.#outbox.reads.push(...ready.readStates);
     this.#raft.advance();
     this.#applier.maybeCompact(this.#options.compactEvery ?? 10_000, this.#options.keepEntries ?? 1000);
   }
 
-  #installed(snapshot: SnapshotMeta): void {
-    const key = snapshotKey(snapshot);
-    const file = this.#incoming.get(key);
-    this.#incoming.delete(key);
-    if (file !== undefined) void rm(file, { force: true });
-    this.#options.log.reload();
-    this.#applier.reload();
-    this.#options.notify();
+  /** Commits the open transaction, then lets out what waited for it. */
+  #commit(): void {
+    this.#options.log.database.exec('COMMIT');
+    const out = this.#outbox;
+    this.#outbox = emptyOutbox();
+    if (out.installed) this.#detachSnapshot();
+    this.#send(out.messages);
+    for (const settle of out.settled) settle();
+    if (out.notify) this.#options.notify();
+    for (const read of out.reads) this.#reads.confirmed(read.context, read.index);
+    this.#reads.applied();
+  }
+
+  #detachSnapshot(): void {
+    const attached = this.#attached;
+    if (attached === null) return;
+    this.#attached = null;
+    attached.detach();
+    void rm(attached.file, { force: true });
   }
 
   #send(messages: Message[]): void {
@@ -340,7 +399,23 @@ export class ReplicatedNode implements WritePath {
     if (leader === this.#leader) return;
     this.#leader = leader;
     this.#options.onLeader?.(leader);
-    if (leader !== '' && this.#parked.length > 0) this.#retryParked();
+    if (leader === '') return;
+    if (this.#parked.length > 0) this.#retryParked();
+    // What was handed to the old leader may have died with it.
+    this.#proposeAgain(() => true);
+  }
+
+  /**
+   * Hands proposals still waiting to Raft again. Safe because applying is idempotent per
+   * proposal id (EntryApplier): whichever copy commits first takes effect, once.
+   */
+  #proposeAgain(which: (waiter: Waiter) => boolean): void {
+    const parked = new Set(this.#parked.map((proposal) => proposal.id));
+    for (const [id, waiter] of this.#waiters) {
+      if (parked.has(id) || !which(waiter)) continue;
+      waiter.proposedAt = this.#ticks;
+      this.#submit(id, waiter.data);
+    }
   }
 
   #retryParked(): void {
@@ -360,9 +435,11 @@ export class ReplicatedNode implements WritePath {
     const waiter = this.#waiters.get(id);
     if (waiter === undefined) return;
     this.#waiters.delete(id);
-    clearTimeout(waiter.timer);
-    if (outcome.ok) waiter.resolve(outcome.result);
-    else waiter.reject(outcome.error);
+    this.#outbox.settled.push(() => {
+      clearTimeout(waiter.timer);
+      if (outcome.ok) waiter.resolve(outcome.result);
+      else waiter.reject(outcome.error);
+    });
   }
 
   #fail(error: Error): void {

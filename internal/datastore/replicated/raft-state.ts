@@ -8,8 +8,11 @@
  *   (membership as of `applied`, and each member's peer address), `id` (this member).
  * - `raft_conf_history`: membership after each applied change, so the membership as of
  *   any compaction point is known.
+ * - `raft_request`: ids of the proposals applied within the last `requestWindow` entries.
+ *   A member proposes again what it fears was lost with a leader; the copy that comes
+ *   second changes nothing, on every member alike, since the table is part of the state.
  *
- * `applied`, `conf`, `members` and the history describe the state machine and travel
+ * `applied`, `conf`, `members`, the history and the request ids describe the state machine and travel
  * with a snapshot of the file; `hard`, `snapshot`, `id` and the entries are this
  * member's own and never do.
  */
@@ -28,6 +31,10 @@ CREATE TABLE IF NOT EXISTS raft_state (
   name TEXT PRIMARY KEY,
   value TEXT NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS raft_request (
+  id TEXT PRIMARY KEY,
+  idx INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS raft_conf_history (
   idx INTEGER PRIMARY KEY,
   conf TEXT NOT NULL
@@ -44,6 +51,9 @@ export interface AppliedState {
   members: Members;
 }
 
+/** Entries for which an applied proposal's id is remembered. */
+export const requestWindow = 20_000;
+
 export const emptyConf = (): ConfState => ({ voters: [], learners: [] });
 
 /** Creates the Raft tables when missing; idempotent. */
@@ -57,6 +67,9 @@ export class RaftStateTable {
   readonly #put: Statement<[string, string]>;
   readonly #putHistory: Statement<[number, string]>;
   readonly #historyAt: Statement<[number], { conf: string }>;
+  readonly #seen: Statement<[string], { idx: number }>;
+  readonly #remember: Statement<[string, number]>;
+  readonly #forget: Statement<[number]>;
 
   constructor(db: SqliteDatabase) {
     ensureRaftTables(db);
@@ -64,6 +77,9 @@ export class RaftStateTable {
     this.#put = db.prepare(`INSERT INTO raft_state (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`);
     this.#putHistory = db.prepare(`INSERT OR REPLACE INTO raft_conf_history (idx, conf) VALUES (?, ?)`);
     this.#historyAt = db.prepare(`SELECT conf FROM raft_conf_history WHERE idx <= ? ORDER BY idx DESC LIMIT 1`);
+    this.#seen = db.prepare(`SELECT idx FROM raft_request WHERE id = ?`);
+    this.#remember = db.prepare(`INSERT INTO raft_request (id, idx) VALUES (?, ?)`);
+    this.#forget = db.prepare(`DELETE FROM raft_request WHERE idx <= ?`);
   }
 
   read<T>(name: string, fallback: T): T {
@@ -96,6 +112,26 @@ export class RaftStateTable {
     this.write('conf', conf);
     this.write('members', members);
     this.#putHistory.run(index, JSON.stringify(conf));
+  }
+
+  /**
+   * Whether a proposal with this id was applied within the window before `index`. The
+   * window is checked here, not left to pruning, so that members that prune at other
+   * moments still decide alike.
+   */
+  seenRequest(id: string, index: number): boolean {
+    const row = this.#seen.get(id);
+    return row !== undefined && row.idx > index - requestWindow;
+  }
+
+  /** Remembers a proposal applied at `index`. */
+  rememberRequest(id: string, index: number): void {
+    this.#remember.run(id, index);
+  }
+
+  /** Drops the ids applied at or before `index` (outside every later window). */
+  forgetRequestsBefore(index: number): void {
+    this.#forget.run(index);
   }
 
   /** Membership as of `index` (the newest change at or before it). */

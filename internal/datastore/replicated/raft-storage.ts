@@ -25,6 +25,9 @@ interface EntryRow {
   data: Buffer;
 }
 
+/** Newest entries kept in memory. */
+const recentEntries = 2048;
+
 const typeCode: Record<EntryType, number> = { normal: 0, 'conf-change': 1 };
 
 const toEntry = (row: EntryRow): Entry => ({
@@ -41,10 +44,17 @@ export class SqliteRaftStorage implements Storage {
   readonly #insert: Statement<[number, number, number, Uint8Array]>;
   readonly #truncateFrom: Statement<[number]>;
   readonly #dropThrough: Statement<[number]>;
+  readonly #write: (hardState: HardState | undefined, entries: readonly Entry[], snapshot: SnapshotMeta | undefined, within?: () => void) => void;
+  #synchronous: 'FULL' | 'NORMAL' | '' = '';
   #hard: HardState;
   #snapshot: SnapshotMeta;
   /** Terms of entries firstIndex()..lastIndex(), in order. */
   #terms: number[];
+  /**
+   * The newest entries, contiguous up to lastIndex(): what Raft reads back to apply and
+   * to send to members that keep up, without a trip to SQLite.
+   */
+  #recent: Entry[] = [];
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
@@ -53,6 +63,19 @@ export class SqliteRaftStorage implements Storage {
     this.#insert = db.prepare(`INSERT OR REPLACE INTO raft_entry (idx, term, type, data) VALUES (?, ?, ?, ?)`);
     this.#truncateFrom = db.prepare(`DELETE FROM raft_entry WHERE idx >= ?`);
     this.#dropThrough = db.prepare(`DELETE FROM raft_entry WHERE idx <= ?`);
+    this.#write = db.transaction((hardState: HardState | undefined, entries: readonly Entry[], snapshot: SnapshotMeta | undefined, within?: () => void) => {
+      if (snapshot !== undefined) {
+        this.#truncateFrom.run(0);
+        this.state.write('snapshot', snapshot);
+        within?.();
+      }
+      const first = entries[0];
+      if (first !== undefined) {
+        this.#truncateFrom.run(first.index);
+        for (const entry of entries) this.#insert.run(entry.index, entry.term, typeCode[entry.type], entry.data);
+      }
+      if (hardState !== undefined) this.state.write('hard', hardState);
+    }).immediate;
     this.#hard = this.state.hardState();
     this.#snapshot = this.state.snapshot();
     this.#terms = (db.prepare(`SELECT term FROM raft_entry WHERE idx > ? ORDER BY idx`).all(this.#snapshot.index) as Array<{ term: number }>).map(
@@ -78,6 +101,17 @@ export class SqliteRaftStorage implements Storage {
     if (hi > this.lastIndex() + 1) throw new UnavailableIndexError(hi - 1, this.lastIndex());
     const out: Entry[] = [];
     let bytes = 0;
+    const cachedFrom = this.#recent[0]?.index ?? Number.POSITIVE_INFINITY;
+    if (lo >= cachedFrom) {
+      for (let index = lo; index < hi; index++) {
+        const entry = this.#recent[index - cachedFrom];
+        if (entry === undefined) break;
+        bytes += entry.data.byteLength;
+        if (out.length > 0 && bytes > maxBytes) break;
+        out.push(entry);
+      }
+      return out;
+    }
     for (const row of this.#range.iterate(lo, hi)) {
       bytes += row.data.byteLength;
       if (out.length > 0 && bytes > maxBytes) break;
@@ -107,30 +141,19 @@ export class SqliteRaftStorage implements Storage {
   }
 
   /**
-   * Writes what a Ready asks to be durable, in one transaction with a full sync: a received
+   * Writes what a Ready asks to be durable, in one transaction (or a savepoint of the
+   * caller's, whose commit the caller syncs when mustSync() says so): a received
    * snapshot (the log before it is dropped), new entries (replacing a conflicting suffix),
    * the hard state. `within` runs in the same transaction (installing a snapshot's data).
    */
   persist(hardState: HardState | undefined, entries: readonly Entry[], snapshot: SnapshotMeta | undefined, within?: () => void): void {
     if (hardState === undefined && entries.length === 0 && snapshot === undefined) return;
-    this.#db.pragma('synchronous = FULL');
-    this.#db.transaction(() => {
-      if (snapshot !== undefined) {
-        this.#truncateFrom.run(0);
-        this.state.write('snapshot', snapshot);
-        within?.();
-      }
-      const first = entries[0];
-      if (first !== undefined) {
-        this.#truncateFrom.run(first.index);
-        for (const entry of entries) this.#insert.run(entry.index, entry.term, typeCode[entry.type], entry.data);
-      }
-      if (hardState !== undefined) this.state.write('hard', hardState);
-    }).immediate();
+    this.#write(hardState, entries, snapshot, within);
     // Only after the commit: a failed transaction leaves the mirror as the file is.
     if (snapshot !== undefined) {
       this.#snapshot = structuredClone(snapshot);
       this.#terms = [];
+      this.#recent = [];
     }
     const first = entries[0];
     if (first !== undefined) {
@@ -139,8 +162,27 @@ export class SqliteRaftStorage implements Storage {
       this.#terms.length = Math.min(this.#terms.length, keep);
       if (this.#terms.length < keep) throw new Error(`Cannot append entries from index ${first.index}: the log ends at ${this.lastIndex()}`);
       for (const entry of entries) this.#terms.push(entry.term);
+      this.#remember(entries);
     }
     if (hardState !== undefined) this.#hard = { ...hardState };
+  }
+
+  /**
+   * Whether a Ready's writes must be synced before its messages leave. A moved commit
+   * index alone need not be (as in etcd): after a crash it is learned again from the
+   * leader, and nothing acknowledged depends on it being on disk.
+   */
+  mustSync(hardState: HardState | undefined, entries: readonly Entry[], snapshot: SnapshotMeta | undefined): boolean {
+    const voteMoved = hardState !== undefined && (hardState.term !== this.#hard.term || hardState.vote !== this.#hard.vote);
+    return entries.length > 0 || snapshot !== undefined || voteMoved;
+  }
+
+  /** Whether the next commits on this connection are synced (FULL) or not (NORMAL, still atomic). */
+  synchronous(full: boolean): void {
+    const mode = full ? 'FULL' : 'NORMAL';
+    if (this.#synchronous === mode) return;
+    this.#db.pragma(`synchronous = ${mode}`);
+    this.#synchronous = mode;
   }
 
   /**
@@ -157,5 +199,17 @@ export class SqliteRaftStorage implements Storage {
     }).immediate();
     this.#terms.splice(0, index - this.#snapshot.index);
     this.#snapshot = meta;
+    this.#recent = this.#recent.filter((entry) => entry.index > index);
+  }
+
+  #remember(entries: readonly Entry[]): void {
+    const first = entries[0];
+    if (first === undefined) return;
+    const cachedFrom = this.#recent[0]?.index;
+    // Keep the cache contiguous: drop a replaced suffix, or everything if there is a gap.
+    if (cachedFrom === undefined || first.index < cachedFrom || first.index > cachedFrom + this.#recent.length) this.#recent = [];
+    else this.#recent.length = first.index - cachedFrom;
+    this.#recent.push(...entries);
+    if (this.#recent.length > recentEntries) this.#recent.splice(0, this.#recent.length - recentEntries);
   }
 }

@@ -20,7 +20,10 @@ export interface TestClusterOptions {
   dir: string;
   size: number;
   now?: () => number;
+  /** Length of a tick (default 10 ms: fast elections for tests). */
   tickMs?: number;
+  /** Default: the member's default. */
+  electionTicks?: number;
   leaseCheckIntervalMs?: number;
   compactEvery?: number;
   keepEntries?: number;
@@ -66,7 +69,7 @@ export class TestCluster {
         transport: this.network.transport(id),
         snapshotDir: join(dir, 'snapshots'),
         tickMs: this.#options.tickMs ?? 10,
-        electionTicks: 10,
+        ...(this.#options.electionTicks === undefined ? {} : { electionTicks: this.#options.electionTicks }),
         compactEvery: this.#options.compactEvery ?? 10_000,
         keepEntries: this.#options.keepEntries ?? 1000,
       },
