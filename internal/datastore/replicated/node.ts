@@ -52,6 +52,8 @@ export interface ReplicatedNodeOptions {
   keepEntries?: number;
   random?: () => number;
   warn?: (message: string) => void;
+  /** Whether the leader promotes caught-up learners to voters by itself (default true). */
+  autoPromote?: boolean;
   /** Membership as applied changed (also once at start). */
   onMembers?: (members: Members, conf: ConfState) => void;
   /** Leader changed ('' while none is known). */
@@ -93,6 +95,7 @@ export class ReplicatedNode implements WritePath {
   #attached: { key: string; file: string; detach: () => void } | null = null;
   #outbox: Outbox = emptyOutbox();
   #batchSynced = false;
+  #promoting = false;
   readonly #ticker: NodeJS.Timeout;
   readonly #electionTicks: number;
   readonly #nonce = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e9).toString(36)}`;
@@ -143,6 +146,12 @@ export class ReplicatedNode implements WritePath {
     this.#membersChanged(state.members, state.conf);
     this.#ticker = setInterval(() => this.#tick(), tickMs);
     this.#ticker.unref();
+  }
+
+  /** The member id the file belongs to, or undefined for a file never used by a member. */
+  static memberOf(log: RevLog): NodeId | undefined {
+    const id = new SqliteRaftStorage(log.database).state.read<string>('id', '');
+    return id === '' ? undefined : id;
   }
 
   /** Writes the log of a brand-new one-member cluster, unless this file already has Raft state. */
@@ -290,6 +299,25 @@ export class ReplicatedNode implements WritePath {
     }
   }
 
+  /**
+   * On the leader: a learner whose log has reached the commit index becomes a voter (one change at a time; Raft refuses a second while one is pending).
+   */
+  #promoteCaughtUpLearners(): void {
+    if (this.#role !== 'leader' || this.#promoting || this.#options.autoPromote === false) return;
+    const status = this.#raft.status();
+    const learner = status.conf.learners.find((id) => {
+      const progress = status.progress.get(id);
+      return progress !== undefined && progress.match >= status.commit;
+    });
+    if (learner === undefined) return;
+    this.#promoting = true;
+    this.changeMembership({ type: 'promote', id: learner })
+      .catch((error: unknown) => this.#options.warn?.(`promoting datastore member ${learner} to voter failed (tried again later): ${String(error)}`))
+      .finally(() => {
+        this.#promoting = false;
+      });
+  }
+
   #readIndex(context: string): void {
     this.#raft.readIndex(context);
     this.#schedule();
@@ -301,7 +329,10 @@ export class ReplicatedNode implements WritePath {
     this.#raft.tick();
     this.#reads.tick();
     if (this.#parked.length > 0 && this.#leader !== '') this.#retryParked();
-    if (this.#ticks % this.#electionTicks === 0) this.#proposeAgain((waiter) => this.#ticks - waiter.proposedAt >= 2 * this.#electionTicks);
+    if (this.#ticks % this.#electionTicks === 0) {
+      this.#proposeAgain((waiter) => this.#ticks - waiter.proposedAt >= 2 * this.#electionTicks);
+      this.#promoteCaughtUpLearners();
+    }
     this.#schedule();
   }
 

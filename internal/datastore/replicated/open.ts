@@ -10,7 +10,7 @@ import { ReplicatedNode, type ReplicatedNodeOptions } from './node.ts';
 export interface ReplicatedStoreOptions extends LogStoreOptions {
   file: string;
   fullCheck?: boolean;
-  /** This member's id and the address peers reach it at. */
+  /** This member's id (a file that already belongs to a member keeps its own) and the address peers reach it at. */
   id: string;
   peerUrl: string;
   /** Joining an existing cluster: start empty and wait for the leader, never bootstrap. */
@@ -27,9 +27,10 @@ export function openReplicatedStore(options: ReplicatedStoreOptions): Replicated
   const log = RevLog.open(options.file, { fullCheck: options.fullCheck ?? false });
   let node: ReplicatedNode | undefined;
   try {
-    const fresh = !options.join && ReplicatedNode.bootstrap(log, options.id, options.peerUrl);
+    const id = ReplicatedNode.memberOf(log) ?? options.id;
+    const fresh = !options.join && ReplicatedNode.bootstrap(log, id, options.peerUrl);
     const store = MvccStore.withWritePath(log, options, (_, notify) => {
-      node = new ReplicatedNode({ ...options.member, id: options.id, log, notify });
+      node = new ReplicatedNode({ ...options.member, id, log, notify });
       return node;
     });
     if (node === undefined) throw new Error('the replicated write path was not built');

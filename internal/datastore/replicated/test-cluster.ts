@@ -72,6 +72,7 @@ export class TestCluster {
         ...(this.#options.electionTicks === undefined ? {} : { electionTicks: this.#options.electionTicks }),
         compactEvery: this.#options.compactEvery ?? 10_000,
         keepEntries: this.#options.keepEntries ?? 1000,
+        warn: (message: string) => process.stderr.write(`${id}: ${message}\n`),
       },
     });
     this.network.attach(node);
@@ -80,16 +81,12 @@ export class TestCluster {
     return member;
   }
 
-  /** Adds a new empty member as a learner through the leader, then promotes it. */
+  /** Adds a new empty member as a learner through the leader; the leader promotes it once caught up. */
   async add(id: NodeId): Promise<TestMember> {
     const member = this.open(id, true);
     const leader = await this.waitForLeader();
     await leader.node.changeMembership({ type: 'add-learner', id, context: `local://${id}` });
-    await until(() => {
-      const progress = leader.node.status().progress.get(id);
-      return progress !== undefined && progress.match >= leader.node.status().commit;
-    }, `${id} to catch up`);
-    await leader.node.changeMembership({ type: 'promote', id });
+    await until(() => this.members.get(leader.id)?.node.status().conf.voters.includes(id) === true, `${id} to be promoted to voter`);
     return member;
   }
 
