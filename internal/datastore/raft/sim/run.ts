@@ -71,6 +71,7 @@ export function runSimulation(options: SimulationOptions): SimulationResult {
     cluster = new Cluster(scenario, random.fork(), options.factory, options.bootstrap, trace);
     const events = new Events(cluster, random.fork());
     for (let t = 0; t < options.ticks; t++) {
+      cluster.beginTick();
       events.run();
       cluster.tickAll();
       for (let s = 0; s < stepsPerTick; s++) cluster.networkStep();
@@ -110,6 +111,7 @@ function settle(cluster: Cluster, bound: number): number {
   const encoder = new TextEncoder();
   let proposedAt = -Infinity;
   for (let t = 0; t < bound; t++) {
+    cluster.beginTick();
     cluster.tickAll();
     for (let s = 0; s < stepsPerTick; s++) cluster.networkStep();
     const leader = cluster.leader();

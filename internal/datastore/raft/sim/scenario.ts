@@ -21,6 +21,8 @@ export interface Scenario {
   voteCrashChance: number;
   /** Per Ready in which a leader advances its commit index: chance of a crash inside it. */
   commitCrashChance: number;
+  /** Per Ready in which a node becomes leader: chance of a crash inside it. */
+  electedCrashChance: number;
   restartTicks: [number, number];
   /** Per tick: chance of a compaction on some node, a proposal, a read, a transfer (campaigns: half of it). */
   compactChance: number;
@@ -40,6 +42,24 @@ export interface Scenario {
 /** Draws a scenario for a cluster of `members`; the draw uses only `random`. */
 export function drawScenario(random: Random, members: number): Scenario {
   const calm = random.chance(0.15);
+  const scenario = drawFaults(random, members, calm);
+  // A storm: leaders die as soon as they win or commit and come back at once, and entries
+  // travel one per message, so logs diverge at the same index over several terms (the
+  // situation of the Raft paper's Figure 8).
+  if (!calm && random.chance(0.2)) {
+    return {
+      ...scenario,
+      electedCrashChance: random.pick([0.3, 0.5]),
+      commitCrashChance: random.pick([0.1, 0.3]),
+      leaderCrashChance: 0.02,
+      restartTicks: [0, 2],
+      maxSizePerMsg: 1,
+    };
+  }
+  return scenario;
+}
+
+function drawFaults(random: Random, members: number, calm: boolean): Scenario {
   return {
     members,
     start: random.chance(0.25) ? 'grown' : 'formed',
@@ -58,6 +78,7 @@ export function drawScenario(random: Random, members: number): Scenario {
     readyCrashChance: calm ? 0 : random.pick([0, 0.002, 0.01]),
     voteCrashChance: calm ? 0 : random.pick([0, 0.05, 0.2]),
     commitCrashChance: calm ? 0 : random.pick([0, 0.02, 0.1]),
+    electedCrashChance: calm ? 0 : random.pick([0, 0.1, 0.3]),
     restartTicks: [0, random.pick([2, 10, 60])],
     compactChance: random.pick([0, 0.02, 0.1]),
     proposeChance: random.pick([0.1, 0.3, 0.8]),
