@@ -17,9 +17,16 @@ const heartbeatNamespaces = new Set(['kube-node-lease', 'kube-system']);
 export class LeaseRenewals {
   readonly #flushAfterMs: number;
   readonly #renewals = new Map<string, string>();
+  readonly #active: () => boolean;
 
-  constructor(flushAfterMs = 5 * 60_000) {
+  /**
+   * `active` says whether renewals may stay in this server's memory: only while it is the
+   * only server. With several, a renewal must be written, or a client of another server
+   * would see a stale holder and take over a Lease that is still held.
+   */
+  constructor(flushAfterMs = 5 * 60_000, active: () => boolean = () => true) {
     this.#flushAfterMs = flushAfterMs;
+    this.#active = active;
   }
 
   /**
@@ -28,6 +35,10 @@ export class LeaseRenewals {
    */
   absorb(key: string, current: KubeObject, next: KubeObject): boolean {
     if (current.kind !== 'Lease' || !heartbeatNamespaces.has(current.metadata.namespace ?? '')) return false;
+    if (!this.#active()) {
+      this.#renewals.delete(key);
+      return false;
+    }
     const renewTime = specOf(next).renewTime;
     const stored = specOf(current).renewTime;
     if (typeof renewTime !== 'string' || typeof stored !== 'string') return false;

@@ -71,9 +71,15 @@ test('help wins over other mistakes on the same command line', async () => {
   assert.match(result.stdout, /^skiff server: /);
 });
 
+test('server join with a malformed token fails in one line saying what a token looks like, before touching anything', async () => {
+  const result = await run(['server', 'join', 'K10abc']);
+  assert.notEqual(result.code, 0);
+  assert.equal(result.stdout, '');
+  assert.match(result.stderr, /^skiff: Cannot use the join token as it is not in the form K10<64 hex digits of the CA hash>::<id>\.<secret>.*\n$/);
+});
+
 test('commands not built yet say so in one line and exit 1 after their flags parse', async () => {
   const cases: Array<[string[], string]> = [
-    [['server', 'join', 'K10abc'], 'skiff server join'],
     [['check'], 'skiff check'],
   ];
   for (const [argv, typed] of cases) {

@@ -17,7 +17,12 @@ import { StorageRegistry } from '../apiserver/registry.ts';
 import { createLifecycle } from '../apiserver/admission/lifecycle.ts';
 import { withDefaultTolerationSeconds } from '../apiserver/admission/default-tolerations.ts';
 import { LeaseRenewals } from '../apiserver/lease-renewals.ts';
-import { MvccStore } from '../datastore/mvcc/store.ts';
+import { existsSync } from 'node:fs';
+import type { MvccStore } from '../datastore/mvcc/store.ts';
+import type { ReplicatedNode } from '../datastore/replicated/node.ts';
+import { memberId, openServerDatastore } from './datastore.ts';
+import { datastoreStatusRoutes } from './datastore-status.ts';
+import { ensureServerToken, installJoinedCa, requestServerJoin, saveServerToken, serverJoinRoutes, type ServerJoinResponse } from './server-join.ts';
 import { ensureServerCertificates, kubeconfigYaml, peerIdentity, tlsCredentials, writeKubeconfig } from '../pki/index.ts';
 import { issueNodeCredentials, type NodeCredentials } from './node-credentials.ts';
 import { PodCidrAllocator } from './pod-cidrs.ts';
@@ -65,6 +70,14 @@ export interface ServerConfig {
   disableScheduler?: boolean;
   /** Do not run the controllers (workloads, endpoints, nodes, garbage collection, namespaces). */
   disableControllerManager?: boolean;
+  /** Serve the Raft peer port so that other servers can join (HA). */
+  clusterInit?: boolean;
+  /** A server token: join the HA control plane it names (ignored once this server is a member). */
+  joinToken?: string;
+  /** Raft peer port (default 6444). */
+  peerPort?: number;
+  /** Applied Raft entries between compactions of the Raft log (default 10,000). */
+  raftCompactEntries?: number;
   /** Where datastore snapshots go (default `<data-dir>/server/db/snapshots`). */
   snapshotDir?: string;
   /** Cron schedule of datastore snapshots; empty or absent: none. */
@@ -79,6 +92,8 @@ export interface RunningServer {
   port: number;
   registry: StorageRegistry;
   store: MvccStore;
+  /** This server's datastore member. */
+  datastore: ReplicatedNode;
   /** Credentials and pod subnet for this machine's own agent (the embedded one). */
   ownNodeCredentials(nodeName: string, addresses: readonly string[]): Promise<NodeCredentials & { server: string; podCidr: string }>;
   /** Stops serving and closes the datastore; running containers are not touched. */
@@ -91,12 +106,29 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   const serverDir = join(config.dataDir, 'server');
   await mkdir(join(serverDir, 'db'), { recursive: true, mode: 0o700 });
 
+  const nodeName = config.nodeName || osHostname();
+  const member = await memberId(serverDir, nodeName);
+  const peerPort = config.peerPort ?? 6444;
+  // Other servers must reach the peer port: a host address when serving on all addresses.
+  const peerAddress = config.bindAddress === '0.0.0.0' ? (hostIpv4Addresses()[0] ?? '127.0.0.1') : config.bindAddress;
+  const alreadyMember = existsSync(join(serverDir, 'db', 'state.db'));
+  const joining = config.joinToken !== undefined && !alreadyMember;
+  // A server that ever was part of an HA control plane keeps the server token.
+  const clustered = config.clusterInit === true || config.joinToken !== undefined || existsSync(join(serverDir, 'server-token'));
+  let joined: ServerJoinResponse | undefined;
+  if (joining && config.joinToken !== undefined) {
+    joined = await requestServerJoin(config.joinToken, { id: member, peerUrl: `https://${peerAddress}:${peerPort}` });
+    await installJoinedCa(join(serverDir, 'tls'), joined);
+    await saveServerToken(serverDir, config.joinToken);
+    log.info('joined the control plane as a learner', { member, members: Object.keys(joined.members) });
+  }
   const serviceCidr = parseIpv4Cidr(config.serviceCidr);
   if (serviceCidr === null) throw new Error(`Cannot use --service-cidr as it is not an IPv4 CIDR: ${config.serviceCidr}`);
   const certificates = await ensureServerCertificates({
     dir: join(serverDir, 'tls'),
-    hostname: config.nodeName || osHostname(),
-    ips: hostIpv4Addresses(),
+    hostname: nodeName,
+    // The address it serves on, when one is given: clients and other servers connect to it.
+    ips: config.bindAddress === '0.0.0.0' ? hostIpv4Addresses() : [...new Set([config.bindAddress, ...hostIpv4Addresses()])],
     dnsNames: config.tlsSans,
     serviceIp: nthAddress(serviceCidr, 1),
     clusterDomain: config.clusterDomain,
@@ -104,19 +136,31 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   for (const report of certificates.report) log.info('certificate', { ...report });
   for (const warning of certificates.warnings) log.warn(warning);
 
-  const store = MvccStore.open({
-    file: join(serverDir, 'db', 'state.db'),
+  const datastore = await openServerDatastore({
+    serverDir,
+    nodeName,
+    ca: certificates.ca,
+    advertise: peerAddress,
+    bindAddress: config.bindAddress,
+    peerPort,
+    clustered,
+    joining,
+    memberId: member,
+    ...(joined === undefined ? {} : { peers: joined.members }),
     compactIntervalMs: config.compactIntervalMs,
     compactWindow: config.compactWindow,
-    warn: (message) => log.warn(message),
+    ...(config.raftCompactEntries === undefined ? {} : { raftCompactEntries: config.raftCompactEntries }),
+    log,
   });
+  const store = datastore.store;
+  if (joining) await waitForVoter(datastore.node, log);
   const tokens = await loadTokenFile(join(serverDir, 'tokens.csv'));
   const [nodePortMin = 30000, nodePortMax = 32767] = (config.nodePortRange ?? '30000-32767').split('-').map(Number);
   const lifecycle = withDefaultTolerationSeconds(createLifecycle({
     network: { serviceCidr, reservedIps: [config.clusterDns], nodePortMin, nodePortMax },
     registry: () => registry,
   }), { notReady: config.defaultNotReadyTolerationSeconds ?? 300, unreachable: config.defaultUnreachableTolerationSeconds ?? 300 });
-  const registry: StorageRegistry = new StorageRegistry({ store, now: Date.now, lifecycle, leaseRenewals: new LeaseRenewals() });
+  const registry: StorageRegistry = new StorageRegistry({ store, now: Date.now, lifecycle, leaseRenewals: new LeaseRenewals(undefined, () => Object.keys(datastore.node.members).length <= 1) });
   const podCidrs = new PodCidrAllocator(registry, config.clusterCidr);
   const advertise = config.bindAddress === '0.0.0.0' ? '127.0.0.1' : config.bindAddress;
   // Port 0 (tests) is known once listening; the app reads it lazily.
@@ -153,6 +197,8 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   });
   const snapshots = new SnapshotService({ source: store, dir: config.snapshotDir || defaultSnapshotDir(config.dataDir), nodeName: config.nodeName || osHostname(), clock: realClock, log: log.with({ component: 'snapshots' }) });
   app.route('/', snapshotRoutes(snapshots, authenticate));
+  app.route('/', datastoreStatusRoutes(() => datastore.node, authenticate));
+  app.route('/', serverJoinRoutes({ registry, ca: certificates.ca, node: () => datastore.node }));
 
   const https = createServer({ ...tlsCredentials(certificates.ca.certPem, certificates.serving), requestCert: true, rejectUnauthorized: false });
   https.on('request', getRequestListener(app.fetch));
@@ -180,9 +226,13 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     await writeKubeconfig(config.kubeconfigPath, adminKubeconfig);
     // Commands run on this machine (skiff token …) find the API through the data directory.
     await writeKubeconfig(adminKubeconfigPath(config.dataDir), adminKubeconfig);
+    if (config.clusterInit === true) {
+      const token = await ensureServerToken({ registry, serverDir, caPem: certificates.ca.certPem, address: `${peerAddress}:${port}` });
+      log.info('HA control plane: other servers join with the server token', { file: join(serverDir, 'server-token'), join: `skiff server join ${token}` });
+    }
   } catch (error) {
     https.close();
-    store.close();
+    await datastore.close();
     throw error;
   }
   const controllers = new AbortController();
@@ -225,6 +275,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     port,
     registry,
     store,
+    datastore: datastore.node,
     async ownNodeCredentials(nodeName, addresses) {
       const [credentials, podCidr] = await Promise.all([issueNodeCredentials(certificates.ca, nodeName, addresses), podCidrs.allocate(nodeName)]);
       return { ...credentials, server: url, podCidr };
@@ -238,7 +289,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
         https.close(() => resolve());
         https.closeAllConnections();
       });
-      store.close();
+      await datastore.close();
     },
   };
 }
@@ -259,4 +310,14 @@ function listen(server: Server, port: number, host: string): Promise<number> {
       resolve(typeof address === 'object' && address !== null ? address.port : port);
     });
   });
+}
+
+/** A joining server waits to be a voter (the leader promotes it once its log caught up). */
+async function waitForVoter(node: ReplicatedNode, log: Logger): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (!node.status().conf.voters.includes(node.id)) {
+    if (Date.now() > deadline) throw new Error(`Cannot finish joining: datastore member ${node.id} was not promoted to voter within 120 s (is the leader reachable on its peer port?)`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  log.info('datastore member promoted to voter', { member: node.id });
 }

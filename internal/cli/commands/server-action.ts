@@ -5,12 +5,14 @@ import { saveCredentials } from '../../agent/credentials.ts';
 import { defaultAddresses } from '../../agent/join.ts';
 import { startServer } from '../../server/run.ts';
 import { buildInfo } from '../build-info.ts';
+import { parseJoinToken } from '../../join/token.ts';
 import { createLogger, type LogLevel } from '../../util/log.ts';
 import type { Invocation } from '../command.ts';
 import type { serverFlags } from './server.ts';
 
-export async function runServerCommand({ settings }: Invocation<typeof serverFlags>): Promise<number> {
+export async function runServerCommand({ settings }: Invocation<typeof serverFlags>, joinToken?: string): Promise<number> {
   const log = createLogger(logLevelOf(settings['log-level']));
+  if (joinToken !== undefined) parseJoinToken(joinToken);
   const server = await startServer(
     {
       dataDir: settings['data-dir'],
@@ -34,6 +36,10 @@ export async function runServerCommand({ settings }: Invocation<typeof serverFla
       snapshotDir: settings['snapshot-dir'],
       snapshotScheduleCron: settings['disable-snapshots'] ? '' : settings['snapshot-schedule-cron'],
       snapshotRetention: settings['snapshot-retention'],
+      clusterInit: settings['cluster-init'],
+      peerPort: settings['peer-port'],
+      raftCompactEntries: settings['raft-compact-entries'],
+      ...(joinToken === undefined ? {} : { joinToken }),
     },
     log,
   );

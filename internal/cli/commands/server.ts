@@ -2,7 +2,6 @@
 import { defineCommand } from '../command.ts';
 import { boolFlag, defineFlags, durationFlag, intFlag, listFlag, stringFlag } from '../flag.ts';
 import { cidr, portRange, dnsName, hostOrIp, ipAddress, nonEmpty, nonNegative, port, positive } from '../validate.ts';
-import { notAvailable } from '../not-available.ts';
 import { runServerCommand } from './server-action.ts';
 import { snapshotDirFlags } from './snapshot.ts';
 import { cronProblem } from '../../server/snapshots/schedule.ts';
@@ -42,7 +41,13 @@ export const serverFlags = {
     'disable-agent': boolFlag({ help: 'run only the control plane, no embedded agent on this machine' }),
     'disable-scheduler': boolFlag({ help: 'do not run the scheduler (pods then need spec.nodeName)' }),
     'disable-controller-manager': boolFlag({ help: 'do not run the controllers (workloads, endpoints, nodes, garbage collection)' }),
-    'cluster-init': boolFlag({ help: 'start a new HA control plane that other servers can join' }),
+    'cluster-init': boolFlag({ help: 'start a new HA control plane that other servers can join (serves the Raft peer port)' }),
+    'peer-port': intFlag({ default: 6444, help: 'port of Raft traffic between servers (mutual TLS)', check: port }),
+    'raft-compact-entries': intFlag({
+      default: 10000,
+      help: 'applied Raft entries between compactions of the Raft log (a server further behind catches up by snapshot)',
+      check: positive,
+    }),
     'datastore-compact-interval': durationFlag({
       default: '5m',
       help: 'how often the datastore drops old revisions',
@@ -88,7 +93,7 @@ const join = defineCommand({
   flags: serverFlags,
   args: [{ name: 'token', required: true }],
   readsConfig: true,
-  action: notAvailable,
+  action: (invocation) => runServerCommand(invocation, invocation.args[0] ?? ''),
 });
 
 /** `skiff server`. */
