@@ -114,6 +114,9 @@ export async function openServerDatastore(options: ServerDatastoreOptions): Prom
       },
     });
     node = opened.node;
+    if (!node.updateOwnAddress(peerUrl) && node.members[node.id] !== peerUrl) {
+      log.warn('this server is reached at another peer address than the cluster knows; other servers will not reach it', { known: node.members[node.id] ?? '', now: peerUrl });
+    }
     if (transport !== undefined && node.id !== requestedId) {
       // The file belongs to a member created earlier: its certificate must name that id.
       await transport.close();

@@ -144,6 +144,14 @@ export class EntryApplier {
     }
   }
 
+  /** Sets a lone member's own address in the members table (see ReplicatedNode.updateOwnAddress). */
+  setOwnAddress(id: string, peerUrl: string): void {
+    const members = { ...this.#members, [id]: peerUrl };
+    this.#hooks.storage.state.write('members', members);
+    this.#members = members;
+    this.#hooks.onMembers(members, this.#conf);
+  }
+
   /** Resolves with the membership once a change like `change` is applied here. */
   whenConfApplied(change: ConfChange, timeoutMs: number): Promise<ConfState> {
     return new Promise<ConfState>((resolve, reject) => {

@@ -248,6 +248,20 @@ export class ReplicatedNode implements WritePath {
     this.#schedule();
   }
 
+  /**
+   * Records the address this member is reached at, when it is the only member (a server
+   * restored from a snapshot, or one that moved before growing into a cluster): with
+   * others, an address is part of the replicated membership and changes only through it.
+   */
+  updateOwnAddress(peerUrl: string): boolean {
+    const conf = this.#applier.conf;
+    const members = this.#applier.members;
+    if (members[this.id] === peerUrl) return true;
+    if (conf.voters.length !== 1 || conf.voters[0] !== this.id || conf.learners.length > 0) return false;
+    this.#applier.setOwnAddress(this.id, peerUrl);
+    return true;
+  }
+
   /** Proposes a membership change (on the leader) and resolves once it is applied here. */
   changeMembership(change: ConfChange): Promise<ConfState> {
     if (this.#closed) return Promise.reject(new ClosedError());

@@ -6,6 +6,8 @@ import { tempDir } from '../../../test/support/tmp.ts';
 import { runBackendCases } from '../backend.case.test.ts';
 import type { Backend } from '../types.ts';
 import { openReplicatedStore } from './open.ts';
+import { resetToSingleMember } from './reset.ts';
+import { openSqlite } from '../../util/sqlite.ts';
 import { LocalNetwork } from './local-network.ts';
 import { TestCluster, until } from './test-cluster.ts';
 
@@ -131,5 +133,33 @@ describe('replicated store', () => {
     const range = await next.store.range({ prefix: '/r/' });
     assert.equal(range.count, 10);
     assert.ok((await next.store.currentRevision()) >= revision);
+  });
+
+  it('a copy of a member of three, reset to one member, leads alone with the same data (snapshot restore)', async (t) => {
+    const dir = tempDir(t);
+    const cluster = await TestCluster.start({ dir, size: 3 });
+    const leader = await cluster.waitForLeader();
+    for (let i = 0; i < 10; i++) await leader.store.create(`/restore/${i}`, text(`${i}`));
+    const copy = join(dir, 'copy.db');
+    await leader.store.backupTo(copy);
+    await cluster.close();
+    const db = openSqlite(copy);
+    assert.equal(resetToSingleMember(db, 'solo'), true);
+    db.close();
+    const network = new LocalNetwork();
+    const { store, node } = openReplicatedStore({
+      file: copy,
+      id: 'ignored',
+      peerUrl: 'local://solo',
+      compactIntervalMs: 0,
+      member: { transport: network.transport('solo'), snapshotDir: join(dir, 'solo-snapshots'), tickMs: 10 },
+    });
+    t.after(() => store.close());
+    network.attach(node);
+    assert.equal(node.id, 'solo');
+    await until(() => node.leads(), 'the reset member to lead alone');
+    assert.deepEqual(node.status().conf, { voters: ['solo'], learners: [] });
+    assert.equal((await store.range({ prefix: '/restore/' })).count, 10);
+    await store.create('/restore/after', text('x'));
   });
 });
