@@ -6,7 +6,7 @@
  * network (each with its own SQLite file and fsyncs), so they share one CPU: a cluster of
  * three machines has three times the CPU.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -44,6 +44,7 @@ async function load(store: Backend, prefix: string): Promise<Rate> {
 }
 
 async function unreplicated(dir: string): Promise<Rate> {
+  mkdirSync(dir, { recursive: true });
   const store = MvccStore.open({ file: join(dir, 'plain.db'), compactIntervalMs: 0 });
   try {
     return await load(store, 'plain');
@@ -107,8 +108,16 @@ async function failover(dir: string): Promise<number> {
 export async function runRaftBench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-bench-raft-'));
   try {
-    const plain = await unreplicated(dir);
-    const one = await oneMember(dir);
+    // The disk's sync speed drifts over a run: the two are measured in alternation, and
+    // the ratio is the median of the rounds' ratios.
+    const rounds: Array<{ plain: Rate; one: Rate }> = [];
+    for (let round = 0; round < 3; round++) {
+      rounds.push({ plain: await unreplicated(join(dir, `r${round}`)), one: await oneMember(join(dir, `r${round}`)) });
+    }
+    const ratios = rounds.map((round) => round.one.perSecond / round.plain.perSecond);
+    const middle = rounds[ratios.indexOf(percentile(ratios, 50))] ?? rounds[0];
+    if (middle === undefined) throw new Error('no rounds');
+    const { plain, one } = middle;
     const three = await threeMembers(dir);
     figure('raft_unreplicated_writes_per_s', plain.perSecond, 0);
     figure('raft_unreplicated_p99_ms', plain.p99);
@@ -116,7 +125,8 @@ export async function runRaftBench(): Promise<void> {
     figure('raft_single_p99_ms', one.p99);
     figure('raft_three_writes_per_s', three.perSecond, 0);
     figure('raft_three_p99_ms', three.p99);
-    const ratio = one.perSecond / plain.perSecond;
+    const ratio = percentile(ratios, 50);
+    figure('raft_single_vs_unreplicated_ratios', ratios.map((r) => r.toFixed(2)).join(','));
     figure('raft_single_vs_unreplicated_ratio', ratio);
     target('raft_single_vs_unreplicated_ratio', ratio >= 0.8, '>=0.8');
     const failovers: number[] = [];
