@@ -27,4 +27,16 @@ describe('resource storage', () => {
     assert.equal((await deployments.update('default', 'd', { metadata: { name: 'd' }, spec: reordered })).metadata.generation, 1);
     assert.equal((await deployments.update('default', 'd', { metadata: { name: 'd' }, spec: { ...spec, replicas: 2 } })).metadata.generation, 2);
   });
+
+  it('a write pinned to a resourceVersion whose object is deleted meanwhile is 404, not a conflict', async (t) => {
+    const configMaps = registry(t).get('', 'v1', 'configmaps');
+    const created = await configMaps.create('default', { metadata: { name: 'race' }, data: { v: '1' } });
+    const attempt = configMaps.guaranteedUpdate('default', 'race', { operation: 'update' }, async (current) => {
+      // The object goes away between the read and the write.
+      await configMaps.delete('default', 'race');
+      return { ...current, data: { v: '2' } };
+    }, { retry: false });
+    await assert.rejects(attempt, { code: 404 });
+    assert.ok(created.metadata.resourceVersion);
+  });
 });

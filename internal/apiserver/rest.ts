@@ -246,6 +246,8 @@ export class ResourceStorage {
       ], finalDelete);
       if (written !== null) return written;
       if (!retry || attempt >= maxAttempts) {
+        // As the Kubernetes store does, a failed write reads again to say why: gone is 404, not a conflict.
+        if ((await this.#ctx.store.get(key)).kv === null) throw notFound(this.type.plural, this.type.group, name);
         throw conflict(this.type.plural, this.type.group, name, 'the object has been modified; please apply your changes to the latest version and try again');
       }
     }
