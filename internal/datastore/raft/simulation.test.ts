@@ -20,7 +20,7 @@ import type { Ready } from './types.ts';
 const realNode: NodeFactory = (config) => new RawNode(config);
 
 const defaultSeeds = 1000;
-const defaultTicks = 1200;
+const defaultTicks = 1500;
 
 function envNumber(name: string): number | undefined {
   const raw = process.env[name];

@@ -1,7 +1,7 @@
-import { decodeConfChange, encodeConfChange, type ConfChange, type ConfState, type Entry, type Message, type NodeId, type Ready } from '../types.ts';
+import type { ConfChange, Entry, Message, NodeId, Ready } from '../types.ts';
 import { InvariantChecker } from './checker.ts';
-import { entryKey } from './digest.ts';
 import { DurableStore, type SnapshotData } from './durable-store.ts';
+import { formedClusterLog, seededStore } from './initial-state.ts';
 import { Network, type DropReason, type Envelope } from './network.ts';
 import type { Random } from './random.ts';
 import type { Scenario } from './scenario.ts';
@@ -15,15 +15,6 @@ export type Bootstrap = (id: NodeId, context: string) => Entry[];
 export const stepsPerTick = 3;
 
 const crashPoints: readonly CrashPoint[] = ['before-persist', 'after-persist', 'mid-send', 'mid-apply', 'before-advance'];
-
-/** The conf state after one single-server change (as the bootstrap log is applied). */
-function afterChange(conf: ConfState, change: ConfChange): ConfState {
-  const voters = conf.voters.filter((id) => id !== change.id);
-  const learners = conf.learners.filter((id) => id !== change.id);
-  if (change.type === 'add-learner') learners.push(change.id);
-  if (change.type === 'promote') voters.push(change.id);
-  return { voters, learners };
-}
 
 /**
  * The simulated cluster: nodes, network and invariant checker, advanced one network step
@@ -58,39 +49,10 @@ export class Cluster {
       applied: (node, entry, change) => this.onApplied(node, entry, change),
       trace: (line) => trace.add(line),
     };
-    if (scenario.start === 'grown') this.seedLog(['n1'], bootstrap('n1', 'addr-n1'));
-    else {
-      const ids = Array.from({ length: scenario.members }, (_, i) => `n${i + 1}`);
-      const entries: Entry[] = [];
-      for (const id of ids) {
-        for (const type of ['add-learner', 'promote'] as const) {
-          entries.push({ index: entries.length + 1, term: 1, type: 'conf-change', data: encodeConfChange({ type, id, context: `addr-${id}` }) });
-        }
-      }
-      this.seedLog(ids, entries);
-    }
+    const ids = scenario.start === 'grown' ? ['n1'] : Array.from({ length: scenario.members }, (_, i) => `n${i + 1}`);
+    const log = scenario.start === 'grown' ? bootstrap('n1', 'addr-n1') : formedClusterLog(ids);
+    for (const id of ids) this.nodes.set(id, new SimNode(id, seededStore(id, log, this.checker)));
     for (const node of this.nodes.values()) this.start(node);
-  }
-
-  /** Writes the same committed, applied log to the stores of `ids` (a cluster's first state). */
-  private seedLog(ids: readonly NodeId[], entries: readonly Entry[]): void {
-    const last = entries[entries.length - 1];
-    const commit = last?.index ?? 0;
-    for (const id of ids) {
-      const store = new DurableStore();
-      const { written } = store.append(entries);
-      for (const { entry, chain } of written) this.checker.observeLogEntry(id, entry.index, entry.term, chain);
-      store.hardState = { term: last?.term ?? 0, vote: '', commit };
-      this.checker.observeCommit(id, store.hardState.term, commit, store.view());
-      let conf: ConfState = { voters: [], learners: [] };
-      for (const entry of entries) {
-        const key = entryKey(entry);
-        if (entry.type === 'conf-change') conf = afterChange(conf, decodeConfChange(entry.data));
-        this.checker.observeApply(id, store.appliedIndex, entry.index, `${entry.term}:${key}`);
-        store.applyEntry(entry, key, conf);
-      }
-      this.nodes.set(id, new SimNode(id, store));
-    }
   }
 
   /** (Re)starts a node's process on its durable store. */
@@ -157,7 +119,7 @@ export class Cluster {
   networkStep(): void {
     this.step++;
     this.trace.now = `${this.tick}.${((this.step - 1) % stepsPerTick) + 1}`;
-    if (this.faulty) this.restartDue();
+    this.restartDue();
     for (const envelope of this.network.due(this.step, (e, reason) => this.dropped(e, reason))) this.deliver(envelope);
     this.processReadies();
   }
@@ -249,9 +211,9 @@ export class Cluster {
     if (change.type === 'remove') {
       const gone = this.nodes.get(change.id);
       if (gone !== undefined && !gone.removed) {
+        // It keeps running a little (a removed leader hands over first), then never again.
         gone.removed = true;
-        gone.crash();
-        this.trace.add(`${gone.id} stops: removed from the cluster`);
+        gone.stopAt = this.tick + this.random.int(0, 5);
       }
     }
   }
@@ -263,10 +225,15 @@ export class Cluster {
     }
   }
 
-  /** Restarts nodes whose restart time has come. */
+  /** Restarts nodes whose restart time has come, and stops removed ones whose time has come. */
   restartDue(): void {
     for (const node of this.nodes.values()) {
-      if (!node.live && !node.removed && node.restartAt >= 0 && node.restartAt <= this.tick) this.start(node);
+      if (node.removed) {
+        if (node.live && node.stopAt <= this.tick) {
+          node.crash();
+          this.trace.add(`${node.id} stops: removed from the cluster`);
+        }
+      } else if (!node.live && node.restartAt >= 0 && node.restartAt <= this.tick) this.start(node);
     }
   }
 }

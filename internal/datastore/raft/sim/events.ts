@@ -1,4 +1,4 @@
-import type { NodeId } from '../types.ts';
+import type { ConfChange, NodeId } from '../types.ts';
 import type { Cluster } from './cluster.ts';
 import type { Random } from './random.ts';
 import { unlessDropped, type SimNode } from './sim-node.ts';
@@ -136,7 +136,7 @@ export class Events {
     if (leader === undefined || raft === undefined) return;
     const conf = leader.store.appliedConf;
     const learner = conf.learners[0];
-    let change: Parameters<typeof raft.proposeConfChange>[0];
+    let change: ConfChange;
     if (learner !== undefined) {
       const node = cluster.nodes.get(learner);
       if (random.chance(0.1)) change = { type: 'remove', id: learner };
@@ -150,8 +150,26 @@ export class Events {
     } else if (s.churn && conf.voters.length > 2) {
       change = { type: 'remove', id: random.pick(conf.voters) };
     } else return;
+    if (random.chance(0.1)) change = this.invalidChange(conf.voters);
+    // Mostly on the leader; sometimes through a follower, which forwards it.
+    const via = random.chance(0.8) ? leader : random.pick(cluster.live());
     const proposed = change;
-    if (unlessDropped(() => raft.proposeConfChange(proposed))) this.note(`${leader.id} proposes ${proposed.type} ${proposed.id}`);
+    const target = via.raft;
+    if (target !== undefined && unlessDropped(() => target.proposeConfChange(proposed))) {
+      this.note(`${via.id} proposes ${proposed.type} ${proposed.id}`);
+    }
+  }
+
+  /** A change that must be refused or ignored: it names a voter as new, or a stranger. */
+  private invalidChange(voters: readonly NodeId[]): ConfChange {
+    const { random } = this;
+    const voter = voters.length > 0 ? random.pick(voters) : 'n1';
+    return random.pick<ConfChange>([
+      { type: 'add-learner', id: voter },
+      { type: 'promote', id: voter },
+      { type: 'remove', id: 'n999' },
+      { type: 'promote', id: 'n999' },
+    ]);
   }
 
   /** Whether a grown cluster has reached its size. */

@@ -22,10 +22,12 @@ export interface NetworkFaults {
   /** Chance that a message is held back for up to `slowDelay` steps (overtaken by later ones). */
   slow: number;
   slowDelay: number;
+  /** Messages due in the same step come out in a random order (else in sending order, as over one stream). */
+  shuffle: boolean;
 }
 
 /** A network with no faults, as after healing. */
-export const calmNetwork: NetworkFaults = { loss: 0, duplicate: 0, maxDelay: 1, slow: 0, slowDelay: 1 };
+export const calmNetwork: NetworkFaults = { loss: 0, duplicate: 0, maxDelay: 1, slow: 0, slowDelay: 1, shuffle: false };
 
 /** Why a message was not delivered. */
 export type DropReason = 'lost' | 'partitioned';
@@ -84,15 +86,15 @@ export class Network {
   }
 
   /**
-   * Takes the messages due at step `now`, shuffled; those whose link was cut meanwhile are
-   * handed to `dropped` instead.
+   * Takes the messages due at step `now` (shuffled when the faults say so); those whose
+   * link was cut meanwhile are handed to `dropped` instead.
    */
   due(now: number, dropped: (envelope: Envelope, reason: DropReason) => void): Envelope[] {
     const bucket = this.buckets.get(now);
     if (bucket === undefined) return [];
     this.buckets.delete(now);
     this.inFlight -= bucket.length;
-    for (let i = bucket.length - 1; i > 0; i--) {
+    for (let i = this.faults.shuffle ? bucket.length - 1 : 0; i > 0; i--) {
       const j = this.random.int(0, i);
       const a = bucket[i];
       const b = bucket[j];

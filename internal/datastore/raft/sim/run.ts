@@ -14,7 +14,7 @@ export interface SimulationOptions {
   members: number;
   /** Ticks of faults before the network heals. */
   ticks: number;
-  /** Ticks after healing within which a fresh proposal must be applied everywhere. */
+  /** Ticks after healing within which a fresh proposal must be applied everywhere (default 400 + committed entries). */
   settleTicks?: number;
   factory: NodeFactory;
   bootstrap: Bootstrap;
@@ -39,15 +39,16 @@ export interface SimulationResult {
 /** A run broke an invariant or made no progress; the message says which seed and how to replay it. */
 export class SimulationFailure extends Error {
   readonly seed: number;
+  /** The run's whole trace when it was kept, else its last events. */
   readonly trace: string[];
   override readonly cause: unknown;
-  constructor(seed: number, members: number, cause: unknown, trace: string[]) {
+  constructor(seed: number, members: number, cause: unknown, tail: string[], trace: string[]) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     const kind = cause instanceof SafetyViolation ? 'safety violation' : 'failure';
     super(
       `seed ${seed} (${members} members): ${kind}: ${reason}\n` +
         `replay: SKIFF_RAFT_SEED=${seed} node --test internal/datastore/raft/simulation.test.ts\n` +
-        `last events:\n  ${trace.join('\n  ')}` +
+        `last events:\n  ${tail.join('\n  ')}` +
         (cause instanceof Error && !(cause instanceof SafetyViolation) ? `\n${cause.stack ?? ''}` : ''),
     );
     this.seed = seed;
@@ -76,7 +77,9 @@ export function runSimulation(options: SimulationOptions): SimulationResult {
       cluster.tickAll();
       for (let s = 0; s < stepsPerTick; s++) cluster.networkStep();
     }
-    const settledIn = settle(cluster, options.settleTicks ?? 400);
+    // A member far behind catches up at the configured pace (one entry per message at
+    // worst), so the allowance grows with the log.
+    const settledIn = settle(cluster, options.settleTicks ?? 400 + cluster.checker.highestCommitted);
     const sequences = new Map<NodeId, readonly string[]>();
     for (const node of cluster.nodes.values()) sequences.set(node.id, node.store.applied());
     cluster.checker.checkPrefixes(sequences);
@@ -92,9 +95,9 @@ export function runSimulation(options: SimulationOptions): SimulationResult {
       trace: trace.full,
     };
   } catch (error) {
-    const lines = options.fullTrace === true ? (trace.full ?? []) : trace.tail();
-    if (cluster !== undefined && !(error instanceof SimulationFailure)) lines.push(...describeNodes(cluster));
-    throw new SimulationFailure(options.seed, options.members, error, lines);
+    const nodes = cluster === undefined ? [] : describeNodes(cluster);
+    const tail = [...trace.tail(), ...nodes];
+    throw new SimulationFailure(options.seed, options.members, error, tail, trace.full === undefined ? tail : [...trace.full, ...nodes]);
   }
 }
 

@@ -68,7 +68,9 @@ export class SimNode {
   incarnation = 0;
   /** Role as last reported by a Ready (volatile). */
   role: Role = 'follower';
+  /** Removed from the cluster: stops at tick `stopAt` and never restarts. */
   removed = false;
+  stopAt = -1;
   restartAt = -1;
   /** Snapshot data that arrived beside 'snap' messages, by snapshot index (volatile). */
   private readonly received = new Map<number, SnapshotData>();
@@ -134,8 +136,6 @@ export class SimNode {
     for (const entry of rd.committedEntries) {
       if (crashAt === 'mid-apply' && ctx.random.chance(0.3)) return this.crashAt(ctx, crashAt);
       this.apply(ctx, raft, entry);
-      // Applying its own removal stops the node's process.
-      if (this.raft !== raft) return;
     }
     if (crashAt === 'before-advance') return this.crashAt(ctx, crashAt);
     raft.advance();
