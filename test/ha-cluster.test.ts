@@ -1,0 +1,252 @@
+/**
+ * The HA control plane end to end: three real `skiff server` processes on 127.0.0.1–3
+ * replicating through embedded Raft, under SIGKILL of the leader, a partitioned follower and
+ * concurrent clients whose history is checked for linearizability.
+ */
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { startHaCluster, type HaCluster } from './support/ha-cluster.ts';
+import { performKv, startKvRecorder, type KvRecording, type RecordedOperation } from './support/kv-recorder.ts';
+import { checkOperations, kvModel, type CheckResult, type KvInput, type KvOutput } from './support/linearizability.ts';
+import { jsonBody } from './support/raw-https.ts';
+import { eventually } from './support/poll.ts';
+
+const namespace = 'default';
+
+interface Ack {
+  version: string;
+  call: number;
+  return: number;
+}
+
+/** Creates ConfigMaps `<prefix>-<writer>-<n>` from `writers` sequential writers, in turn against each of `servers()`. */
+function startCreateLoad(cluster: HaCluster, prefix: string, writers: number, servers: () => string[]): { acked: Map<string, Ack>; stop(): Promise<void> } {
+  const acked = new Map<string, Ack>();
+  let stopped = false;
+  const writer = async (w: number): Promise<void> => {
+    for (let n = 0; !stopped; n++) {
+      const live = servers();
+      const server = live[(w + n) % live.length] ?? 's1';
+      const key = `${prefix}-${w}-${n}`;
+      const call = performance.now();
+      const outcome = await performKv((s, req, ms) => cluster.send(s, req, ms), server, namespace, { op: 'create', key, value: key }, 5000);
+      if (outcome.kind === 'answered' && outcome.output.result === 'ok' && outcome.output.version !== undefined) {
+        acked.set(key, { version: outcome.output.version, call, return: performance.now() });
+      }
+    }
+  };
+  const running = Promise.all(Array.from({ length: writers }, (_, w) => writer(w)));
+  return {
+    acked,
+    async stop() {
+      stopped = true;
+      await running;
+    },
+  };
+}
+
+/** name → resourceVersion of the ConfigMaps starting with `prefix`, read from `server` (a linearizable list). */
+async function listed(cluster: HaCluster, server: string, prefix: string): Promise<Map<string, string>> {
+  const response = await cluster.send(server, { method: 'GET', path: `/api/v1/namespaces/${namespace}/configmaps` }, 10_000);
+  assert.equal(response.status, 200, `${server} answered ${response.status} to the list: ${response.body.toString().slice(0, 300)}`);
+  const body = jsonBody(response) as { items?: Array<{ metadata?: { name?: string; resourceVersion?: string } }> };
+  const found = new Map<string, string>();
+  for (const item of body.items ?? []) {
+    const name = item.metadata?.name ?? '';
+    if (name.startsWith(prefix)) found.set(name, item.metadata?.resourceVersion ?? '');
+  }
+  return found;
+}
+
+/** Checks every acknowledged create is listed by `server` with the resourceVersion it was acknowledged with. */
+async function assertAllPresent(cluster: HaCluster, server: string, prefix: string, acked: Map<string, Ack>): Promise<void> {
+  const found = await listed(cluster, server, prefix);
+  const missing = [...acked].filter(([name, ack]) => found.get(name) !== ack.version);
+  assert.deepEqual(missing.slice(0, 10).map(([name, ack]) => `${name}@${ack.version} listed as ${found.get(name) ?? 'absent'}`), [], `${server} lost ${missing.length} of ${acked.size} acknowledged creates`);
+}
+
+function otherThan(cluster: HaCluster, ...names: string[]): string {
+  const other = cluster.names.find((name) => !names.includes(name));
+  if (other === undefined) throw new Error(`every member is one of ${names.join(', ')}`);
+  return other;
+}
+
+it('a new leader serves writes within 2 s of the leader being SIGKILLed under load, and no acknowledged write is lost', async (t) => {
+  const cluster = await startHaCluster(t);
+  const leader = await cluster.leader();
+  const load = startCreateLoad(cluster, 'load', 6, () => cluster.names.filter((name) => cluster.running(name)));
+  await eventually('the load to acknowledge 100 creates', () => load.acked.size >= 100, 30_000, 20);
+
+  const killedAt = await cluster.kill(leader, 'SIGKILL');
+  // Fresh writes every 20 ms to the survivors besides the load: the first acknowledged one
+  // that was sent after the kill marks when the cluster served writes again.
+  let probes = 0;
+  const probed = new Map<string, Ack>();
+  const firstAck = (): number | undefined => {
+    const after = [...load.acked.values(), ...probed.values()].filter((ack) => ack.call >= killedAt).map((ack) => ack.return);
+    return after.length === 0 ? undefined : Math.min(...after);
+  };
+  const probe = async (): Promise<void> => {
+    const survivors = cluster.names.filter((name) => cluster.running(name));
+    const key = `probe-${probes++}`;
+    const call = performance.now();
+    const outcome = await performKv((s, req, ms) => cluster.send(s, req, ms), survivors[probes % survivors.length] ?? 's1', namespace, { op: 'create', key, value: key }, 5000);
+    if (outcome.kind === 'answered' && outcome.output.result === 'ok' && outcome.output.version !== undefined) probed.set(key, { version: outcome.output.version, call, return: performance.now() });
+  };
+  const inFlight: Promise<void>[] = [];
+  const served = await eventually('an acknowledged write sent after the kill', () => {
+    inFlight.push(probe());
+    return firstAck();
+  }, 15_000, 20);
+  const failoverMs = Math.round(served - killedAt);
+  const newLeader = await cluster.leader();
+  const before = load.acked.size;
+  await eventually('the load to go on under the new leader', () => load.acked.size >= before + 50, 15_000, 20);
+  await load.stop();
+  await Promise.all(inFlight);
+  t.diagnostic(`killed leader ${leader}; ${newLeader} leads; first write acknowledged ${failoverMs} ms after the kill; ${load.acked.size} load and ${probed.size} probe creates acknowledged`);
+  assert.ok(failoverMs <= 2000, `the first write after the kill was acknowledged ${failoverMs} ms after it, want at most 2000 ms`);
+
+  for (const server of cluster.names.filter((name) => cluster.running(name))) {
+    await assertAllPresent(cluster, server, 'load-', load.acked);
+    await assertAllPresent(cluster, server, 'probe-', probed);
+  }
+
+  await cluster.restart(leader);
+  const { leader: led, member } = await cluster.waitCaughtUp(leader);
+  t.diagnostic(`${leader} restarted: applied ${member.applied}, leader commit ${led.commit}`);
+  await assertAllPresent(cluster, leader, 'load-', load.acked);
+  assert.deepEqual(await listed(cluster, leader, ''), await listed(cluster, newLeader, ''));
+});
+
+it('a member cut off from its peers catches up when healed, by snapshot when the log was compacted', async (t) => {
+  const compactEvery = 200;
+  const cluster = await startHaCluster(t, { extraArgs: ['--raft-compact-entries', String(compactEvery)] });
+  const leader = await cluster.leader();
+  const follower = otherThan(cluster, leader);
+  cluster.blockPeerTraffic(follower);
+  let last = -1;
+  const cutAt = await eventually(`${follower}'s applied index to settle once cut off`, async () => {
+    const { applied } = await cluster.status(follower);
+    const settled = applied === last;
+    last = applied;
+    return settled && applied;
+  }, 10_000, 200);
+  t.diagnostic(`${follower} cut off at applied index ${cutAt} (its own outgoing connections cut too: ${cluster.partitionIsTwoWay})`);
+
+  const incoming = cluster.watchSnapshotFiles(follower);
+  t.after(() => incoming.close());
+  // Writes only through the two members that still form a majority, until the leader applied
+  // three compaction intervals past the follower: the entries it lacks are then gone from the
+  // leader's log, so only a snapshot can bring it up to date.
+  const load = startCreateLoad(cluster, 'cut', 8, () => cluster.names.filter((name) => name !== follower));
+  const past = cutAt + 3 * compactEvery;
+  await eventually(`the leader to apply index ${past}`, async () => (await cluster.status(leader)).applied >= past, 60_000, 100)
+    .finally(() => load.stop());
+  assert.equal((await cluster.status(follower)).applied, cutAt, `${follower} applied entries while cut off`);
+  assert.deepEqual([...incoming.seen], [], `${follower} received a snapshot while cut off`);
+
+  cluster.unblockPeerTraffic(follower);
+  const healedAt = performance.now();
+  const { member } = await cluster.waitCaughtUp(follower, 60_000);
+  t.diagnostic(`${load.acked.size} creates while cut off; ${follower} applied ${member.applied} ${Math.round(performance.now() - healedAt)} ms after healing; snapshot files seen: ${[...incoming.seen].join(', ')}`);
+  assert.ok([...incoming.seen].some((file) => file.startsWith('incoming-')), `${follower} caught up without receiving a snapshot`);
+  const converged = await eventually(`${follower} to report applied equal to the leader's commit`, async () => {
+    const led = await cluster.status(leader);
+    const own = await cluster.status(follower);
+    return own.applied === led.commit && { led, own };
+  }, 20_000, 50);
+  assert.equal(converged.own.applied, converged.led.commit);
+  await assertAllPresent(cluster, follower, 'cut-', load.acked);
+  assert.deepEqual(await listed(cluster, follower, ''), await listed(cluster, leader, ''));
+});
+
+it('a history of concurrent reads, writes and compare-and-swaps recorded during leader kills and a partition is linearizable', async (t) => {
+  const cluster = await startHaCluster(t);
+  const seed = Number(process.env.SKIFF_HA_SEED ?? Date.now() % 1_000_000);
+  t.diagnostic(`seed ${seed} (repeat the operation mix with SKIFF_HA_SEED=${seed})`);
+  // A member without a leader answers 503 after 7 s: waiting 8 s turns those answers into
+  // refusals, which the check takes at their word (no effect), rather than unknown outcomes.
+  const recorder = startKvRecorder({ send: (s, req, ms) => cluster.send(s, req, ms), servers: cluster.names, seed, clients: 5, keys: 6, timeoutMs: 8000 });
+  const answered = (): number => recorder.recording.history.filter((op) => op.return !== null).length;
+  const progress = async (what: string, more: number): Promise<void> => {
+    const from = answered();
+    await eventually(`${more} more answered operations ${what}`, () => answered() >= from + more, 20_000, 20);
+  };
+  const started = performance.now();
+  const timeline: string[] = [];
+  const mark = (event: string): void => {
+    timeline.push(`${((performance.now() - started) / 1000).toFixed(1)} s ${event} (${answered()} answered)`);
+  };
+  try {
+    await progress('before any fault', 150);
+    const leader = await cluster.leader();
+    mark(`SIGKILL ${leader}`);
+    await cluster.kill(leader, 'SIGKILL');
+    await progress(`after killing the leader ${leader}`, 150);
+    mark(`restart ${leader}`);
+    await cluster.restart(leader);
+    await cluster.waitCaughtUp(leader);
+    mark(`${leader} caught up`);
+    await progress(`after restarting ${leader}`, 100);
+
+    const follower = otherThan(cluster, await cluster.leader());
+    mark(`cut off ${follower}`);
+    cluster.blockPeerTraffic(follower);
+    const blockedAt = performance.now();
+    const before = answered();
+    // Longer than an election timeout, so the cut-off member campaigns; requests sent to it
+    // wait for a leader it cannot reach, so most answers come from the other two.
+    await eventually(`${follower} to stay cut off for 4 s while the others answer 10 operations`, () => performance.now() - blockedAt >= 4000 && answered() >= before + 10, 30_000, 50);
+    mark(`heal ${follower}`);
+    cluster.unblockPeerTraffic(follower);
+    await cluster.waitCaughtUp(follower);
+    mark(`${follower} caught up`);
+    await progress(`after healing ${follower}`, 100);
+    await eventually('the recording to span 20 s', () => performance.now() - started >= 20_000, 20_000, 100);
+  } finally {
+    await recorder.stop();
+    mark('stop');
+    t.diagnostic(timeline.join('; '));
+  }
+
+  const { history, refused, unexpected, causes } = recorder.recording;
+  const unknown = history.filter((op) => op.return === null);
+  const swaps = history.filter((op) => op.input.op === 'cas' && op.output?.result === 'ok').length;
+  t.diagnostic(`${history.length} operations (${unknown.length} with unknown outcome, ${swaps} successful compare-and-swaps), ${refused.length} refused with 503 or a refused connection; causes: ${JSON.stringify(causes)}`);
+  assert.deepEqual(unexpected.slice(0, 10), [], `${unexpected.length} answers fit no mapping`);
+  assert.ok(swaps > 0, 'no compare-and-swap succeeded, so the history checks little');
+
+  // Two answers are taken as the API documents them only in the subtests below: a 409 to a
+  // compare-and-swap did not write (left out here), and a 503 means nothing was done (taken as
+  // outcome unknown here). What is left checks what replication must guarantee: no acknowledged
+  // write lost, no stale read, no compare-and-swap succeeding on a version that was gone.
+  const lostSwap = (op: RecordedOperation): boolean => op.input.op === 'cas' && op.output?.result === 'conflict';
+  const refusedBy503 = refused.filter((op) => op.cause?.startsWith('503') === true);
+  const asUnknown = refusedBy503.map((op) => ({ ...op, return: null, output: null }));
+  const replicated = checkOperations(kvModel, [...history.filter((op) => !lostSwap(op)), ...asUnknown], { timeoutMs: 60_000 });
+  if (replicated.ok !== true) assert.fail(`the history is not linearizable (${String(replicated.ok)}): ${explain(replicated, recorder.recording)}`);
+
+  await t.test('and no write answered 503 took effect', { todo: 'a write a member re-proposed while it had no leader is answered 503 even when its first copy was committed' }, () => {
+    const result = checkOperations(kvModel, history.filter((op) => !lostSwap(op)), { timeoutMs: 60_000 });
+    if (result.ok !== true) assert.fail(`with the ${refusedBy503.length} writes answered 503 taken as not done, the history is not linearizable (${String(result.ok)}): ${explain(result, recorder.recording)}`);
+  });
+  await t.test('and every 409 to a compare-and-swap is explained by another version of the object', { todo: 'a compare-and-swap that loses to a concurrent delete answers 409 where Kubernetes answers 404' }, () => {
+    const result = checkOperations(kvModel, [...history, ...asUnknown], { timeoutMs: 60_000 });
+    if (result.ok !== true) assert.fail(`with the 409 answers to compare-and-swaps the history is not linearizable (${String(result.ok)}): ${explain(result, recorder.recording)}`);
+  });
+});
+
+/** The checker's account, led by every request that wrote a value the first unexplained answer saw. */
+function explain(result: Exclude<CheckResult<KvInput, KvOutput>, { ok: true }>, recording: KvRecording): string {
+  if (result.ok === 'unknown') return result.explanation;
+  const culprit = result.culprit;
+  const seen = culprit?.output !== null && culprit?.output !== undefined && 'value' in culprit.output ? culprit.output.value : undefined;
+  if (culprit === undefined || seen === undefined) return result.explanation;
+  const writers = [...recording.history, ...recording.refused].filter((op) => 'value' in op.input && op.input.value === seen);
+  const described = writers.map((op) => {
+    const ended = op.return === null ? 'never answered' : `answered ${(op.return - culprit.call).toFixed(0)} ms`;
+    return `${op.input.op} sent to ${op.server} ${(op.call - culprit.call).toFixed(0)} ms and ${ended} from the unexplained call, with ${op.cause ?? JSON.stringify(op.output)}`;
+  });
+  return `the unexplained answer saw ${JSON.stringify(seen)}, written by: ${described.join('; ') || 'no recorded request'}\n${result.explanation}`;
+}
