@@ -17,6 +17,8 @@ export interface DatastoreStatus {
   term: number;
   commit: number;
   applied: number;
+  /** The Raft log was compacted up to here: a member further behind catches up by snapshot. */
+  compacted: number;
   members: Array<{ id: string; peerUrl: string; voter: boolean }>;
 }
 
@@ -30,6 +32,7 @@ export function datastoreStatus(node: ReplicatedNode): DatastoreStatus {
     term: status.term,
     commit: status.commit,
     applied: status.applied,
+    compacted: node.compactedIndex,
     members: [...status.conf.voters.map((id) => ({ id, voter: true })), ...status.conf.learners.map((id) => ({ id, voter: false }))].map((member) => ({
       ...member,
       peerUrl: members[member.id] ?? '',

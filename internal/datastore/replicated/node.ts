@@ -79,6 +79,8 @@ interface Waiter {
   command: Command;
   /** Tick at which it was last handed to Raft. */
   proposedAt: number;
+  /** Whether Raft ever took it (appended it as leader, or forwarded it to one). */
+  handedOff: boolean;
 }
 
 export class ReplicatedNode implements WritePath {
@@ -179,14 +181,14 @@ export class ReplicatedNode implements WritePath {
     const timeoutMs = this.#options.proposalTimeoutMs ?? 7000;
     return new Promise<CommandResult>((resolve, reject) => {
       const timer = setTimeout(() => {
+        const waiter = this.#waiters.get(id);
         this.#waiters.delete(id);
-        const parked = this.#parked.findIndex((proposal) => proposal.id === id);
-        if (parked >= 0) {
-          this.#parked.splice(parked, 1);
-          reject(new UnavailableError(`no leader was elected within ${timeoutMs} ms`));
-        } else reject(new WriteTimeoutError(timeoutMs));
+        this.#parked = this.#parked.filter((proposal) => proposal.id !== id);
+        // Only a write no leader ever saw is known not to have happened.
+        if (waiter !== undefined && !waiter.handedOff) reject(new UnavailableError(`no leader was elected within ${timeoutMs} ms`));
+        else reject(new WriteTimeoutError(timeoutMs));
       }, timeoutMs);
-      this.#waiters.set(id, { resolve, reject, timer, data, command, proposedAt: this.#ticks });
+      this.#waiters.set(id, { resolve, reject, timer, data, command, proposedAt: this.#ticks, handedOff: false });
       this.#submit(id, data);
     });
   }
@@ -213,6 +215,11 @@ export class ReplicatedNode implements WritePath {
 
   status(): RaftStatus {
     return this.#raft.status();
+  }
+
+  /** The last index compacted out of the Raft log (entries up to it exist only as state). */
+  get compactedIndex(): number {
+    return this.#storage.firstIndex() - 1;
   }
 
   /** Messages from a peer (the transport calls this). */
@@ -306,6 +313,8 @@ export class ReplicatedNode implements WritePath {
   #submit(id: string, data: Uint8Array): void {
     try {
       this.#raft.propose(data);
+      const waiter = this.#waiters.get(id);
+      if (waiter !== undefined) waiter.handedOff = true;
       this.#schedule();
     } catch (error) {
       if (!(error instanceof ProposalDroppedError)) throw error;
