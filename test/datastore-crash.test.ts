@@ -12,20 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { MvccStore } from '../internal/datastore/mvcc/store.ts';
 import { openSqlite } from '../internal/util/sqlite.ts';
 import { tempDir } from './support/tmp.ts';
+import { mulberry32 } from '../internal/util/seeded-random.ts';
 
 const writerScript = fileURLToPath(new URL('./support/crash-writer.ts', import.meta.url));
 const cycles = Number(process.env.SKIFF_CRASH_CYCLES ?? '20');
 
-/** A small seeded generator so that a failing run can be repeated with SKIFF_CRASH_SEED. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(state ^ (state >>> 15), 1 | state);
-    x ^= x + Math.imul(x ^ (x >>> 7), 61 | x);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded so that a failing run can be repeated with SKIFF_CRASH_SEED. */
+const random = mulberry32;
 
 interface Acked {
   creates: Map<string, number>;

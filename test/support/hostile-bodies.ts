@@ -3,21 +3,14 @@
  * corrupt, JSON corruptions, wrong-type mutations and hand-made protobuf envelopes.
  */
 
-/** mulberry32: small, fast and the same sequence for the same seed on every run. */
+import { mulberry32 } from '../../internal/util/seeded-random.ts';
+
+/** A seeded generator (mulberry32): the same sequence for the same seed on every run. */
 export class Random {
-  #state: number;
+  readonly next: () => number;
 
   constructor(seed: number) {
-    this.#state = seed >>> 0;
-  }
-
-  /** A float in [0, 1). */
-  next(): number {
-    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
-    let t = this.#state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = mulberry32(seed);
   }
 
   /** An integer in [0, n). */

@@ -11,6 +11,7 @@
 import type { RawRequest, RawResponse } from './raw-https.ts';
 import { jsonBody } from './raw-https.ts';
 import type { KvInput, KvOutput, Operation } from './linearizability.ts';
+import { mulberry32 } from '../../internal/util/seeded-random.ts';
 
 /** Sends one request to a named server (e.g. HaCluster.send). */
 export type SendRequest = (server: string, req: RawRequest, timeoutMs: number) => Promise<RawResponse>;
@@ -201,13 +202,4 @@ function pick<T>(random: () => number, items: readonly T[]): T {
   return item;
 }
 
-/** mulberry32: a small seeded generator so a run can be repeated. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(state ^ (state >>> 15), 1 | state);
-    x ^= x + Math.imul(x ^ (x >>> 7), 61 | x);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const seeded = mulberry32;

@@ -4,6 +4,7 @@
  */
 import type { KvInput, KvOutput } from './linearizability-kv.ts';
 import type { Operation } from './linearizability-model.ts';
+import { mulberry32 } from '../../internal/util/seeded-random.ts';
 
 type KvOperation = Operation<KvInput, KvOutput>;
 
@@ -19,17 +20,8 @@ export interface RandomHistoryOptions {
   lostWindow?: number;
 }
 
-/** A seeded generator of numbers in [0, 1) (mulberry32), so a failing seed can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator of numbers in [0, 1), so a failing seed can be replayed. */
+export const seededRandom = mulberry32;
 
 /**
  * Clients take turns at random on a simulated clock; each operation is called, applied to one

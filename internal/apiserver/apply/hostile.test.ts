@@ -5,18 +5,10 @@ import { ApiError } from '../status.ts';
 import { serverSideApply } from './apply.ts';
 import { deployment, deploymentDef, resolveFixture } from './fixtures.ts';
 import { trackUpdate } from './update.ts';
+import { mulberry32 } from '../../util/seeded-random.ts';
 
 // Deterministic so a failure can be replayed.
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 const base = deployment(
   {

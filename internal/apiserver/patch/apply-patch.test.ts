@@ -5,6 +5,7 @@ import { ApiError } from '../status.ts';
 import { applyPatch, jsonPatchType, mergePatchType, strategicMergePatchType } from './apply-patch.ts';
 import { fixtureDef, fixtureLookup } from './fixture-types.ts';
 import { maxPatchDepth } from './json-value.ts';
+import { mulberry32 } from '../../util/seeded-random.ts';
 
 const deploymentDef = fixtureDef('test.Deployment');
 
@@ -90,16 +91,7 @@ describe('applyPatch', () => {
 
 // Hostile input: every document either applies or is refused with a 4xx ApiError.
 
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = mulberry32;
 
 const keys = [
   'spec', 'template', 'metadata', 'labels', 'finalizers', 'containers', 'env', 'ports', 'volumes', 'strategy',

@@ -75,10 +75,8 @@ export function openRevlogFile(file: string, options: OpenOptions = {}): SqliteD
   }
 }
 
-function checkHeader(file: string): void {
-  if (!existsSync(file)) return;
-  const size = statSync(file).size;
-  if (size === 0) return;
+/** Whether the file starts as every SQLite database does. */
+export function hasSqliteHeader(file: string): boolean {
   const header = Buffer.alloc(16);
   const fd = openSync(file, 'r');
   try {
@@ -86,7 +84,14 @@ function checkHeader(file: string): void {
   } finally {
     closeSync(fd);
   }
-  if (!header.equals(sqliteMagic)) {
+  return header.equals(sqliteMagic);
+}
+
+function checkHeader(file: string): void {
+  if (!existsSync(file)) return;
+  const size = statSync(file).size;
+  if (size === 0) return;
+  if (!hasSqliteHeader(file)) {
     throw new DataFileError(
       file,
       'it is not a SQLite database (foreign or corrupt file); move it aside or choose another --data-dir',

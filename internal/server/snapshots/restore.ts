@@ -5,11 +5,11 @@
  * state.db and its -wal/-shm are renamed to `state.db.before-restore-<unix-seconds>` and
  * the copy renamed into place. Finally the cluster is reset to this server alone.
  */
-import { chmodSync, copyFileSync, existsSync, mkdirSync, openSync, closeSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DataFileError } from '../../datastore/errors.ts';
 import { RevLog } from '../../datastore/revlog/revlog.ts';
-import { applicationId } from '../../datastore/revlog/schema.ts';
+import { applicationId, hasSqliteHeader } from '../../datastore/revlog/schema.ts';
 import { openSqlite } from '../../util/sqlite.ts';
 import { isDatastoreLocked } from './datastore-file.ts';
 import { SnapshotError } from './errors.ts';
@@ -36,7 +36,6 @@ export interface RestoreResult {
   keys: number;
 }
 
-const sqliteMagic = Buffer.from('SQLite format 3\0', 'latin1');
 
 /** Restores `source` over `target`; throws SnapshotError when the server runs (InUse) or the source is unusable (NotFound, NotADatastore). */
 export function restoreSnapshot(options: RestoreOptions): RestoreResult {
@@ -82,14 +81,7 @@ export function restoreSnapshot(options: RestoreOptions): RestoreResult {
 
 /** The checks a server makes when it opens the file, with messages about the snapshot rather than a --data-dir. */
 function checkIsSkiffDatastore(file: string): void {
-  const header = Buffer.alloc(16);
-  const fd = openSync(file, 'r');
-  try {
-    readSync(fd, header, 0, 16, 0);
-  } finally {
-    closeSync(fd);
-  }
-  if (!header.equals(sqliteMagic)) throw new SnapshotError('NotADatastore', `Cannot restore from ${file} as it is not a SQLite database, so not a skiff snapshot`);
+  if (!hasSqliteHeader(file)) throw new SnapshotError('NotADatastore', `Cannot restore from ${file} as it is not a SQLite database, so not a skiff snapshot`);
   let appId: number;
   try {
     const db = openSqlite(file, { readonly: true, fileMustExist: true });
