@@ -150,6 +150,12 @@ test('the checker reports a leader that lacks a committed entry (Leader Complete
   assert.throws(() => late.observeCommit('n1', 3, 3, view([1, 2, 3])), (e) => e instanceof SafetyViolation && e.invariant === 'Leader Completeness');
 });
 
+test('the checker reports a leader that commits by counting an entry of an earlier term (§5.4.2, Figure 8)', () => {
+  const checker = new InvariantChecker();
+  checker.observeLeaderCommit('n1', 4, 7, 4);
+  assert.throws(() => checker.observeLeaderCommit('n1', 4, 6, 2), (e) => e instanceof SafetyViolation && e.invariant === 'Leader commit rule');
+});
+
 test('the checker reports logs that share an entry but differ before it (Log Matching)', () => {
   const checker = new InvariantChecker();
   checker.observeLogEntry('n1', 4, 2, 'chain-a');

@@ -32,7 +32,8 @@ interface LeaderRecord {
  *  - Log Matching: entries with the same index and term have identical logs up to them;
  *  - Leader Completeness: an entry committed in term t is in every leader of a term > t;
  *  - State Machine Safety: all nodes apply the same entry at each index, in index order;
- * and for reads: a read index is never below an entry applied before the read was issued.
+ * and for reads: a read index is never below an entry applied before the read was issued;
+ * and a leader's commit index only moves onto entries of its own term (Figure 2).
  *
  * "Committed in term t" is taken from persisted commit indexes: the term stored beside a
  * commit index is at least the term in which the entries under it were committed, so the
@@ -117,6 +118,18 @@ export class InvariantChecker {
         if (leader === undefined || leader.term <= term) break;
         this.checkLeaderHas(leader, i);
       }
+    }
+  }
+
+  /**
+   * A leader of `term` advanced its commit index to `commit`, whose entry has `entryTerm`.
+   * A leader commits only by counting replicas of an entry of its own term (§5.4.2, Figure
+   * 2); counting older entries is the Figure 8 error, which breaks Leader Completeness only
+   * in rare schedules, so the rule itself is checked.
+   */
+  observeLeaderCommit(node: NodeId, term: number, commit: number, entryTerm: number): void {
+    if (entryTerm !== term) {
+      throw new SafetyViolation('Leader commit rule', `${node}, leader of term ${term}, advanced its commit index to ${commit}, an entry of term ${entryTerm}`);
     }
   }
 

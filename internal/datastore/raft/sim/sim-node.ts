@@ -114,11 +114,19 @@ export class SimNode {
     const crashAt = crashPoint(rd);
     ctx.trace(`${this.id} ready ${describeReady(rd)}`);
     if (crashAt === 'before-persist') return this.crashAt(ctx, crashAt);
+    const before = this.store.hardState;
+    const wasLeader = this.role === 'leader';
     this.persist(ctx, rd);
     if (rd.softState !== undefined) this.role = rd.softState.role;
     if (rd.softState !== undefined || rd.hardState !== undefined) {
       const status = raft.status();
-      if (status.role === 'leader') ctx.checker.observeLeader(status.term, this.id, this.store.view());
+      if (status.role === 'leader') {
+        ctx.checker.observeLeader(status.term, this.id, this.store.view());
+        const hs = rd.hardState;
+        if (wasLeader && hs !== undefined && hs.term === before.term && hs.commit > before.commit) {
+          ctx.checker.observeLeaderCommit(this.id, hs.term, hs.commit, this.store.term(hs.commit));
+        }
+      }
     }
     if (crashAt === 'after-persist') return this.crashAt(ctx, crashAt);
     for (const msg of rd.messages) {
