@@ -52,6 +52,8 @@ export class InvariantChecker {
   private readonly appliedKeys: string[] = [''];
   private maxApplied = 0;
   private readonly readBounds = new Map<string, { node: NodeId; bound: number }>();
+  /** Read states observed (answers to reads). */
+  readsAnswered = 0;
 
   /** Highest index any node has applied. */
   get highestApplied(): number {
@@ -195,6 +197,7 @@ export class InvariantChecker {
 
   /** A node answered a read with `state`. */
   observeReadState(node: NodeId, state: ReadState): void {
+    this.readsAnswered++;
     const issued = this.readBounds.get(state.context);
     if (issued === undefined) {
       throw new SafetyViolation('Read index', `${node} returned a read state for context ${state.context}, which no one requested`);

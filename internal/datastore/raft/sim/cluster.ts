@@ -34,7 +34,7 @@ export class Cluster {
   tick = 0;
   /** Whether crashes inside Ready handling are still being injected. */
   faulty = true;
-  stats = { delivered: 0, dropped: 0, snapshots: 0, crashes: 0, compactions: 0, proposals: 0, reads: 0 };
+  stats = { delivered: 0, dropped: 0, snapshots: 0, crashes: 0, compactions: 0, proposals: 0, reads: 0, membershipChanges: 0 };
 
   constructor(scenario: Scenario, random: Random, factory: NodeFactory, bootstrap: Bootstrap, trace: Trace) {
     this.scenario = scenario;
@@ -202,6 +202,7 @@ export class Cluster {
   /** Membership as the operator sees it: a joiner starts when its addition is applied, a removed member stops. */
   private onApplied(node: SimNode, entry: Entry, change: ConfChange | undefined): void {
     if (change === undefined) return;
+    this.stats.membershipChanges++;
     this.trace.add(`${node.id} applied ${change.type} ${change.id} at ${entry.index}`);
     if (change.type === 'add-learner' && !this.nodes.has(change.id)) {
       const joiner = new SimNode(change.id, new DurableStore());

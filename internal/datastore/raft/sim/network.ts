@@ -15,86 +15,104 @@ export interface Envelope {
 export interface NetworkFaults {
   /** Chance that a message is lost. */
   loss: number;
-  /** Chance that a message is delivered twice. */
+  /** Chance that a message is delivered twice (the copy travels on its own schedule). */
   duplicate: number;
   /** Ordinary delay is uniform in [1, maxDelay] steps. */
   maxDelay: number;
-  /** Chance that a message is held back for up to `slowDelay` steps (overtaken by later ones). */
+  /**
+   * Chance that a message leaves its link's order: it gets a delay of its own and may
+   * overtake or be overtaken. Other messages of a link arrive in sending order, as over
+   * one stream.
+   */
+  reorder: number;
+  /** Chance that a message is held back for up to `slowDelay` steps (out of order too). */
   slow: number;
   slowDelay: number;
-  /** Messages due in the same step come out in a random order (else in sending order, as over one stream). */
-  shuffle: boolean;
 }
 
 /** A network with no faults, as after healing. */
-export const calmNetwork: NetworkFaults = { loss: 0, duplicate: 0, maxDelay: 1, slow: 0, slowDelay: 1, shuffle: false };
+export const calmNetwork: NetworkFaults = { loss: 0, duplicate: 0, maxDelay: 1, reorder: 0, slow: 0, slowDelay: 1 };
 
 /** Why a message was not delivered. */
 export type DropReason = 'lost' | 'partitioned';
 
+interface Queued extends Envelope {
+  /** Sending order, kept among the in-order messages of one link. */
+  seq: number;
+  inOrder: boolean;
+}
+
 /**
- * The simulated network: messages wait in per-step buckets and come out in a random order
- * within a step, so delay, reordering, loss and duplication all come from the run's PRNG.
- * Links can be cut one way or both; a cut link also drops what is in flight over it.
+ * The simulated network: messages wait in per-step buckets, links deliver in order except
+ * for messages picked for reordering, and different links interleave at random; delay,
+ * reordering, loss and duplication all come from the run's PRNG. Links can be cut one way
+ * or both; a cut link also drops what is in flight over it.
  */
 export class Network {
   private readonly random: Random;
   faults: NetworkFaults;
-  private readonly buckets = new Map<number, Envelope[]>();
+  private readonly buckets = new Map<number, Queued[]>();
+  /** Per link: the step its last in-order message arrives at. */
+  private readonly linkTail = new Map<string, number>();
   private readonly cut = new Set<string>();
-  private inFlight = 0;
+  private seq = 0;
 
   constructor(random: Random, faults: NetworkFaults) {
     this.random = random;
     this.faults = faults;
   }
 
-  /** Messages waiting for delivery. */
-  get pending(): number {
-    return this.inFlight;
-  }
-
-  /** Number of one-way links currently cut. */
-  get cutLinks(): number {
-    return this.cut.size;
-  }
-
   /** Puts a message on the wire at step `now`; returns why it was dropped, if it was. */
   send(envelope: Omit<Envelope, 'deliverAt'>, now: number): DropReason | undefined {
-    if (this.isCut(envelope.msg.from, envelope.msg.to)) return 'partitioned';
-    if (this.random.chance(this.faults.loss)) return 'lost';
-    this.enqueue({ ...envelope, deliverAt: now + this.delay() });
-    if (this.random.chance(this.faults.duplicate)) {
+    const { msg } = envelope;
+    if (this.isCut(msg.from, msg.to)) return 'partitioned';
+    const f = this.faults;
+    if (this.random.chance(f.loss)) return 'lost';
+    const link = `${msg.from}>${msg.to}`;
+    if (this.random.chance(f.slow)) {
+      this.enqueue(envelope, now + this.random.int(1, Math.max(1, f.slowDelay)), false);
+    } else if (this.random.chance(f.reorder)) {
+      this.enqueue(envelope, now + this.random.int(1, Math.max(1, f.maxDelay)), false);
+    } else {
+      const at = Math.max(now + this.random.int(1, Math.max(1, f.maxDelay)), this.linkTail.get(link) ?? 0);
+      this.linkTail.set(link, at);
+      this.enqueue(envelope, at, true);
+    }
+    if (this.random.chance(f.duplicate)) {
       // A duplicate often comes much later, like a retransmission of a message thought lost.
-      const late = this.random.chance(0.5) ? this.random.int(1, Math.max(1, this.faults.slowDelay)) : this.delay();
-      this.enqueue({ ...envelope, deliverAt: now + late });
+      const late = this.random.chance(0.5) ? f.slowDelay : f.maxDelay;
+      this.enqueue(envelope, now + this.random.int(1, Math.max(1, late)), false);
     }
     return undefined;
   }
 
-  private delay(): number {
-    const f = this.faults;
-    if (this.random.chance(f.slow)) return this.random.int(1, Math.max(1, f.slowDelay));
-    return this.random.int(1, Math.max(1, f.maxDelay));
-  }
-
-  private enqueue(envelope: Envelope): void {
-    const bucket = this.buckets.get(envelope.deliverAt);
-    if (bucket === undefined) this.buckets.set(envelope.deliverAt, [envelope]);
-    else bucket.push(envelope);
-    this.inFlight++;
+  private enqueue(envelope: Omit<Envelope, 'deliverAt'>, deliverAt: number, inOrder: boolean): void {
+    const queued: Queued = { ...envelope, deliverAt, seq: this.seq++, inOrder };
+    const bucket = this.buckets.get(deliverAt);
+    if (bucket === undefined) this.buckets.set(deliverAt, [queued]);
+    else bucket.push(queued);
   }
 
   /**
-   * Takes the messages due at step `now` (shuffled when the faults say so); those whose
-   * link was cut meanwhile are handed to `dropped` instead.
+   * Takes the messages due at step `now`, links interleaved at random; those whose link was
+   * cut meanwhile are handed to `dropped` instead.
    */
   due(now: number, dropped: (envelope: Envelope, reason: DropReason) => void): Envelope[] {
     const bucket = this.buckets.get(now);
     if (bucket === undefined) return [];
     this.buckets.delete(now);
-    this.inFlight -= bucket.length;
-    for (let i = this.faults.shuffle ? bucket.length - 1 : 0; i > 0; i--) {
+    this.shuffleKeepingLinkOrder(bucket);
+    const out: Envelope[] = [];
+    for (const { seq: _seq, inOrder: _inOrder, ...envelope } of bucket) {
+      if (this.isCut(envelope.msg.from, envelope.msg.to)) dropped(envelope, 'partitioned');
+      else out.push(envelope);
+    }
+    return out;
+  }
+
+  private shuffleKeepingLinkOrder(bucket: Queued[]): void {
+    if (bucket.length < 2) return;
+    for (let i = bucket.length - 1; i > 0; i--) {
       const j = this.random.int(0, i);
       const a = bucket[i];
       const b = bucket[j];
@@ -103,12 +121,23 @@ export class Network {
         bucket[j] = a;
       }
     }
-    const out: Envelope[] = [];
-    for (const envelope of bucket) {
-      if (this.isCut(envelope.msg.from, envelope.msg.to)) dropped(envelope, 'partitioned');
-      else out.push(envelope);
+    // Put the in-order messages of each link back in sending order, in the slots they drew.
+    const slots = new Map<string, number[]>();
+    bucket.forEach((q, i) => {
+      if (!q.inOrder) return;
+      const link = `${q.msg.from}>${q.msg.to}`;
+      const list = slots.get(link);
+      if (list === undefined) slots.set(link, [i]);
+      else list.push(i);
+    });
+    for (const positions of slots.values()) {
+      if (positions.length < 2) continue;
+      const sorted = positions.map((i) => bucket[i]).filter((q) => q !== undefined).sort((x, y) => x.seq - y.seq);
+      positions.forEach((p, k) => {
+        const q = sorted[k];
+        if (q !== undefined) bucket[p] = q;
+      });
     }
-    return out;
   }
 
   /** Whether messages from `from` to `to` are currently dropped. */

@@ -32,6 +32,7 @@ export interface SimulationResult {
   settledIn: number;
   highestApplied: number;
   leaderTerms: number;
+  readsAnswered: number;
   stats: Cluster['stats'];
   trace: string[] | undefined;
 }
@@ -91,6 +92,7 @@ export function runSimulation(options: SimulationOptions): SimulationResult {
       settledIn,
       highestApplied: cluster.checker.highestApplied,
       leaderTerms: cluster.checker.leaderTerms,
+      readsAnswered: cluster.checker.readsAnswered,
       stats: cluster.stats,
       trace: trace.full,
     };

@@ -70,7 +70,7 @@ function drawFaults(random: Random, members: number, calm: boolean): Scenario {
       maxDelay: random.int(1, 4),
       slow: calm ? 0 : random.pick([0, 0.01, 0.05]),
       slowDelay: random.int(10, 60),
-      shuffle: !calm,
+      reorder: calm ? 0 : random.pick([0, 0.02, 0.2]),
     },
     partitionChance: calm ? 0 : random.pick([0, 0.01, 0.03]),
     partitionTicks: [5, random.int(20, 120)],
