@@ -4,8 +4,11 @@
  * concurrent clients whose history is checked for linearizability.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { it } from 'node:test';
 import { startHaCluster, type HaCluster } from './support/ha-cluster.ts';
+import { skiffBinary } from './support/skiff-server.ts';
 import { performKv, startKvRecorder, type KvRecording } from './support/kv-recorder.ts';
 import { checkOperations, kvModel, type CheckResult, type KvInput, type KvOutput } from './support/linearizability.ts';
 import { jsonBody } from './support/raw-https.ts';
@@ -237,3 +240,27 @@ function explain(result: Exclude<CheckResult<KvInput, KvOutput>, { ok: true }>, 
   });
   return `the unexplained answer saw ${JSON.stringify(seen)}, written by: ${described.join('; ') || 'no recorded request'}\n${result.explanation}`;
 }
+
+it('a server that leaves hands on leadership and is removed from the voters; the other two keep serving', async (t) => {
+  const cluster = await startHaCluster(t);
+  await cluster.waitForVoters(3);
+  const leaving = await cluster.leader();
+  const result = spawnSync(skiffBinary(), ['server', 'leave', '--data-dir', join(cluster.member(leaving).dir, 'data')], {
+    encoding: 'utf8',
+    env: { ...process.env, HOME: cluster.member(leaving).dir, SKIFF_CACHE_DIR: join(cluster.member(leaving).dir, 'cache') },
+    timeout: 60_000,
+  });
+  assert.equal(result.status, 0, `skiff server leave failed: ${result.stderr}`);
+  assert.match(result.stdout, /left the cluster; 2 members remain/, `stdout: ${result.stdout} stderr: ${result.stderr}`);
+  await cluster.kill(leaving);
+  const rest = cluster.names.filter((name) => name !== leaving);
+  const next = await cluster.leader();
+  assert.ok(rest.includes(next as (typeof rest)[number]), `the leader is ${next}, not one of ${rest.join(', ')}`);
+  const status = await cluster.status(next);
+  assert.equal(status.members.length, 2);
+  assert.ok(status.members.every((member) => member.voter));
+  for (const server of rest) {
+    const outcome = await performKv((s, req, ms) => cluster.send(s, req, ms), server, namespace, { op: 'create', key: `after-leave-${server}`, value: 'x' }, 5000);
+    assert.equal(outcome.kind === 'answered' && outcome.output.result, 'ok', `${server} did not take a write after the leave: ${JSON.stringify(outcome)}`);
+  }
+});

@@ -1,14 +1,16 @@
 /**
  * GET /skiff/v1/datastore (admins only): this server's view of the replicated datastore —
  * its member id, the leader, its role and term, commit and applied indexes, and the
- * members with their peer addresses.
+ * members with their peer addresses. POST /skiff/v1/datastore/leave: this server leaves.
  */
 import { Hono, type Context } from 'hono';
 import type { Identity } from '../apiserver/app.ts';
-import { forbiddenPath, toStatus, unauthorized } from '../apiserver/status.ts';
+import { ApiError, forbiddenPath, toStatus, unauthorized } from '../apiserver/status.ts';
 import type { ReplicatedNode } from '../datastore/replicated/node.ts';
 
 export const datastoreStatusPath = '/skiff/v1/datastore';
+/** POST: this server leaves the cluster (removed from the members; leadership handed on first). */
+export const datastoreLeavePath = '/skiff/v1/datastore/leave';
 
 export interface DatastoreStatus {
   id: string;
@@ -42,19 +44,38 @@ export function datastoreStatus(node: ReplicatedNode): DatastoreStatus {
 
 export function datastoreStatusRoutes(node: () => ReplicatedNode, authenticate: (c: Context) => Identity | null): Hono {
   const app = new Hono();
-  app.get(datastoreStatusPath, (c) => {
+  const refusal = (c: Context, verb: string, path: string): Response | null => {
     const identity = authenticate(c);
-    const refusal =
+    const error =
       identity === null
         ? unauthorized()
         : identity.groups.includes('system:masters')
           ? null
-          : forbiddenPath(identity.user, 'get', datastoreStatusPath, 'only members of system:masters may read the datastore status');
-    if (refusal !== null) {
-      const status = toStatus(refusal);
-      return c.json(status, status.code as 401);
+          : forbiddenPath(identity.user, verb, path, 'only members of system:masters may read or change the datastore membership');
+    if (error === null) return null;
+    const status = toStatus(error);
+    return c.json(status, status.code as 401);
+  };
+  app.get(datastoreStatusPath, (c) => refusal(c, 'get', datastoreStatusPath) ?? c.json(datastoreStatus(node())));
+  app.post(datastoreLeavePath, async (c) => {
+    const refused = refusal(c, 'create', datastoreLeavePath);
+    if (refused !== null) return refused;
+    const member = node();
+    if (Object.keys(member.members).length <= 1) {
+      const status = toStatus(new ApiError(409, 'Conflict', `datastore member ${member.id} is the only member: there is no cluster to leave`));
+      return c.json(status, 409);
     }
-    return c.json(datastoreStatus(node()));
+    let conf;
+    try {
+      conf = await member.removeMember(member.id);
+    } catch (error) {
+      const status = toStatus(error);
+      return c.json(status, status.code as 500);
+    }
+    // This member may never apply its own removal: answer with the membership that committed.
+    const addresses = member.members;
+    const remaining = [...conf.voters.map((id) => ({ id, voter: true })), ...conf.learners.map((id) => ({ id, voter: false }))];
+    return c.json({ ...datastoreStatus(member), members: remaining.map((m) => ({ ...m, peerUrl: addresses[m.id] ?? '' })) } satisfies DatastoreStatus);
   });
   return app;
 }

@@ -281,6 +281,10 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
       return { ...credentials, server: url, podCidr };
     },
     async stop() {
+      // The others need not wait out an election timeout (leadership transfer, Raft §3.10).
+      if (!(await datastore.node.handOffLeadership())) {
+        if (Object.keys(datastore.node.members).length > 1) log.warn('stopping while leading the datastore: no voter took over leadership in time');
+      }
       controllers.abort();
       // Components finish their last writes (a leader gives up its Lease) while the API still serves; a hung one is not waited for long.
       await Promise.race([Promise.allSettled(running), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);

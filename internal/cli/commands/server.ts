@@ -3,6 +3,7 @@ import { defineCommand } from '../command.ts';
 import { boolFlag, defineFlags, durationFlag, intFlag, listFlag, stringFlag } from '../flag.ts';
 import { cidr, portRange, dnsName, hostOrIp, ipAddress, nonEmpty, nonNegative, port, positive } from '../validate.ts';
 import { runServerCommand } from './server-action.ts';
+import { serverLeaveCommand } from './server-leave.ts';
 import { snapshotDirFlags } from './snapshot.ts';
 import { cronProblem } from '../../server/snapshots/schedule.ts';
 import { configFlags, dataDirFlags, kubeletPortFlags, logLevelFlags, nodeNameFlags } from './common-flags.ts';
@@ -105,6 +106,6 @@ export const serverCommand = defineCommand({
     'kubeconfig and a join token, and (unless --disable-agent) runs an agent here too.',
   flags: serverFlags,
   readsConfig: true,
-  subcommands: [join],
+  subcommands: [join, serverLeaveCommand],
   action: (invocation) => runServerCommand(invocation),
 });

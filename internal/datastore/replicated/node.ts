@@ -14,7 +14,7 @@ import type { WritePath } from '../mvcc/store.ts';
 import { bootstrapEntries as bootstrapLog } from '../raft/bootstrap.ts';
 import { RawNode } from '../raft/raw-node.ts';
 import type { RaftStatus } from '../raft/raw-node.ts';
-import { ProposalDroppedError, type ConfChange, type ConfState, type Message, type NodeId, type Ready, type ReadState } from '../raft/types.ts';
+import { decodeConfChange, ProposalDroppedError, type ConfChange, type ConfState, type Message, type NodeId, type Ready, type ReadState } from '../raft/types.ts';
 import type { RevLog } from '../revlog/revlog.ts';
 import { EntryApplier } from './entry-applier.ts';
 import { encodeCommand } from './command-codec.ts';
@@ -286,6 +286,73 @@ export class ReplicatedNode implements WritePath {
   transferLeadership(to: NodeId): void {
     this.#raft.transferLeadership(to);
     this.#schedule();
+  }
+
+  /**
+   * Hands leadership to the most caught-up other voter (Raft thesis §3.10) and waits until
+   * this member no longer leads, at most `timeoutMs`: a server shutting down or leaving does
+   * so without making the others wait out an election timeout. False when it still leads.
+   */
+  async handOffLeadership(timeoutMs = 3000): Promise<boolean> {
+    if (!this.leads()) return true;
+    const status = this.#raft.status();
+    const candidates = status.conf.voters.filter((id) => id !== this.id);
+    const best = candidates.sort((a, b) => (status.progress.get(b)?.match ?? 0) - (status.progress.get(a)?.match ?? 0))[0];
+    if (best === undefined) return false;
+    this.transferLeadership(best);
+    const deadline = Date.now() + timeoutMs;
+    while (this.leads() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    return !this.leads();
+  }
+
+  /**
+   * Removes a member from the cluster (one at a time, through the leader) and resolves once
+   * the removal is applied here. A leader asked to remove itself hands leadership on first.
+   */
+  async removeMember(id: NodeId): Promise<ConfState> {
+    if (!(id in this.#applier.members)) throw new Error(`Cannot remove datastore member ${id}: it is not a member (members: ${Object.keys(this.#applier.members).join(', ')})`);
+    if (id === this.id && this.leads() && !(await this.handOffLeadership())) {
+      throw new UnavailableError(`member ${id} leads and could not hand leadership to another voter`);
+    }
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const applied = this.changeMembership({ type: 'remove', id });
+        return id === this.id ? await this.#removedHere(applied) : await applied;
+      } catch (error) {
+        // Just after a hand-off the new leader may not be known yet here.
+        if (!(error instanceof ProposalDroppedError) || attempt >= 50) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  }
+
+  /**
+   * A member that removed itself may never learn that its removal committed: the leader
+   * stops replicating to it as soon as it applies it. So the removal counts as done once
+   * it is in this member's log and no leader talks to it any more.
+   */
+  async #removedHere(applied: Promise<ConfState>): Promise<ConfState> {
+    let outcome: { conf: ConfState } | { error: unknown } | undefined;
+    applied.then((conf) => (outcome = { conf }), (error: unknown) => (outcome = { error }));
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      if (outcome !== undefined) {
+        if ('conf' in outcome) return outcome.conf;
+        throw outcome.error;
+      }
+      if (this.#leader === '' && this.#removalLogged()) {
+        const conf = this.#applier.conf;
+        return { voters: conf.voters.filter((voter) => voter !== this.id), learners: conf.learners.filter((learner) => learner !== this.id) };
+      }
+    }
+  }
+
+  #removalLogged(): boolean {
+    const from = Math.max(this.#storage.firstIndex(), this.#applier.applied + 1);
+    if (from > this.#storage.lastIndex()) return false;
+    return this.#storage
+      .entries(from, this.#storage.lastIndex() + 1)
+      .some((entry) => entry.type === 'conf-change' && decodeConfChange(entry.data).type === 'remove' && decodeConfChange(entry.data).id === this.id);
   }
 
   /** Starts an election now (a lone member need not wait out the timeout). */

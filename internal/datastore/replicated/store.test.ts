@@ -162,4 +162,34 @@ describe('replicated store', () => {
     assert.equal((await store.range({ prefix: '/restore/' })).count, 10);
     await store.create('/restore/after', text('x'));
   });
+
+  it('a leader hands leadership to a caught-up voter before it stops (§3.10)', async (t) => {
+    const cluster = await TestCluster.start({ dir: tempDir(t), size: 3 });
+    t.after(() => cluster.close());
+    const leader = await cluster.waitForLeader();
+    await leader.store.create('/handoff/before', text('1'));
+    assert.equal(await leader.node.handOffLeadership(), true);
+    const next = await cluster.waitForLeader(leader.id);
+    assert.notEqual(next.id, leader.id);
+    await next.store.create('/handoff/after', text('2'));
+    assert.equal((await leader.store.range({ prefix: '/handoff/' })).count, 2);
+  });
+
+  it('removing members one at a time shrinks the voter set, also when the leader removes itself (§4.1)', async (t) => {
+    const cluster = await TestCluster.start({ dir: tempDir(t), size: 3 });
+    t.after(() => cluster.close());
+    const leader = await cluster.waitForLeader();
+    const follower = [...cluster.members.values()].find((member) => member.id !== leader.id)!;
+    await leader.node.removeMember(follower.id);
+    await cluster.kill(follower.id);
+    assert.deepEqual(leader.node.status().conf.voters.length, 2);
+    await leader.store.create('/shrink/two', text('2'));
+    await leader.node.removeMember(leader.id);
+    const last = await cluster.waitForLeader(leader.id);
+    await until(() => last.node.status().conf.voters.length === 1, 'the removal to apply on the last member');
+    await cluster.kill(leader.id);
+    await last.store.create('/shrink/one', text('1'));
+    assert.equal((await last.store.range({ prefix: '/shrink/' })).count, 2);
+    await assert.rejects(last.node.removeMember(last.id));
+  });
 });
