@@ -33,6 +33,15 @@ describe('pod subnets of nodes', () => {
     assert.deepEqual([...new Set(given)].sort(), ['10.42.0.0/24', '10.42.1.0/24', '10.42.2.0/24', '10.42.3.0/24']);
   });
 
+  it('two servers of one cluster handing out subnets at once never give the same one twice', async (t) => {
+    const registry = registryFor(t);
+    const first = new PodCidrAllocator(registry, '10.42.0.0/16');
+    const second = new PodCidrAllocator(registry, '10.42.0.0/16');
+    const given = await Promise.all(['a', 'b', 'c', 'd', 'e', 'f'].map((name, i) => (i % 2 === 0 ? first : second).allocate(name)));
+    assert.equal(new Set(given).size, 6, `handed out ${given.join(', ')}`);
+    assert.equal(await second.allocate('a'), given[0], 'a hand-out made by one server is known to the other');
+  });
+
   it('frees a deleted node’s subnet for the next machine and says so when the range is full', async (t) => {
     const registry = registryFor(t);
     const nodes = registry.get('', 'v1', 'nodes');
