@@ -5,8 +5,8 @@
  *
  * Long mode:   SKIFF_RAFT_SEEDS=20000 node --test internal/datastore/raft/simulation.test.ts
  *              (SKIFF_RAFT_FIRST_SEED=k starts elsewhere, SKIFF_RAFT_TICKS=n changes run length)
- * Replay:      SKIFF_RAFT_SEED=k node --test internal/datastore/raft/simulation.test.ts
- *              (prints the whole trace of that run when it fails)
+ * Replay:      SKIFF_RAFT_SEED=k [SKIFF_RAFT_TICKS=n] node --test internal/datastore/raft/simulation.test.ts
+ *              (prints the whole trace of that run when it fails; a failure names this command)
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -197,5 +197,5 @@ test('a node applying a corrupted entry fails the run with its seed and the repl
   }
   assert.ok(caught instanceof SimulationFailure, `expected a SimulationFailure, got ${String(caught)}`);
   assert.match(caught.message, /^seed 3 \(3 members\): safety violation: State Machine Safety/);
-  assert.match(caught.message, /SKIFF_RAFT_SEED=3 node --test internal\/datastore\/raft\/simulation\.test\.ts/);
+  assert.match(caught.message, /SKIFF_RAFT_SEED=3 SKIFF_RAFT_TICKS=300 node --test internal\/datastore\/raft\/simulation\.test\.ts/);
 });

@@ -43,12 +43,12 @@ export class SimulationFailure extends Error {
   /** The run's whole trace when it was kept, else its last events. */
   readonly trace: string[];
   override readonly cause: unknown;
-  constructor(seed: number, members: number, cause: unknown, tail: string[], trace: string[]) {
+  constructor(seed: number, members: number, ticks: number, cause: unknown, tail: string[], trace: string[]) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     const kind = cause instanceof SafetyViolation ? 'safety violation' : 'failure';
     super(
       `seed ${seed} (${members} members): ${kind}: ${reason}\n` +
-        `replay: SKIFF_RAFT_SEED=${seed} node --test internal/datastore/raft/simulation.test.ts\n` +
+        `replay: SKIFF_RAFT_SEED=${seed} SKIFF_RAFT_TICKS=${ticks} node --test internal/datastore/raft/simulation.test.ts\n` +
         `last events:\n  ${tail.join('\n  ')}` +
         (cause instanceof Error && !(cause instanceof SafetyViolation) ? `\n${cause.stack ?? ''}` : ''),
     );
@@ -99,7 +99,7 @@ export function runSimulation(options: SimulationOptions): SimulationResult {
   } catch (error) {
     const nodes = cluster === undefined ? [] : describeNodes(cluster);
     const tail = [...trace.tail(), ...nodes];
-    throw new SimulationFailure(options.seed, options.members, error, tail, trace.full === undefined ? tail : [...trace.full, ...nodes]);
+    throw new SimulationFailure(options.seed, options.members, options.ticks, error, tail, trace.full === undefined ? tail : [...trace.full, ...nodes]);
   }
 }
 
