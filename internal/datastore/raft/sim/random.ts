@@ -2,21 +2,15 @@
  * A small seeded PRNG (mulberry32). Every random choice of a simulation run comes from one
  * of these, so a seed replays the same run exactly; Math.random is never used.
  */
+import { mulberry32 } from '../../../util/seeded-random.ts';
+
 export class Random {
-  private state: number;
+  /** A float in [0, 1). */
+  readonly next: () => number;
 
   constructor(seed: number) {
     // Spread small consecutive seeds apart so seed 1 and seed 2 do not start alike.
-    this.state = (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ 0xc2b2ae35) >>> 0;
-  }
-
-  /** A float in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = mulberry32((Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ 0xc2b2ae35) >>> 0);
   }
 
   /** An integer in [lo, hi] (both inclusive). */
