@@ -22,6 +22,7 @@ import type { MvccStore } from '../datastore/mvcc/store.ts';
 import type { ReplicatedNode } from '../datastore/replicated/node.ts';
 import { memberId, openServerDatastore } from './datastore.ts';
 import { datastoreStatusRoutes } from './datastore-status.ts';
+import { removeDeletedServers } from './server-removal.ts';
 import { ensureServerToken, installJoinedCa, requestServerJoin, saveServerToken, serverJoinRoutes, type ServerJoinResponse } from './server-join.ts';
 import { ensureServerCertificates, kubeconfigYaml, peerIdentity, tlsCredentials, writeKubeconfig } from '../pki/index.ts';
 import { issueNodeCredentials, type NodeCredentials } from './node-credentials.ts';
@@ -244,6 +245,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     runController('garbage collector', (signal) => new GarbageCollector(registry, store, log).run(signal));
     runController('namespace finalizer', (signal) => new NamespaceFinalizer(registry, store, log).run(signal));
   }
+  runController('server removal', (signal) => removeDeletedServers({ registry, store, node: datastore.node, log: log.with({ component: 'datastore' }), signal }));
   runController('snapshot schedule', (signal) => snapshots.runSchedule({ cron: config.snapshotScheduleCron ?? '', retention: config.snapshotRetention ?? 5 }, signal));
   const url = `https://${advertise}:${port}`;
   const loopbacks: ApiClient[] = [];
