@@ -26,7 +26,7 @@ interface EntryRow {
 }
 
 /** Newest entries kept in memory. */
-const recentEntries = 2048;
+const recentEntries = 512;
 
 const typeCode: Record<EntryType, number> = { normal: 0, 'conf-change': 1 };
 
