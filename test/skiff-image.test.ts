@@ -23,12 +23,12 @@ describe('skiff image', () => {
   before(async () => {
     const { socketPath } = await ensureDocker();
     socket = socketPath;
-    await dockerApi(socket, 'POST', `/images/${encodeURIComponent(await testImage())}/tag?repo=${encodeURIComponent(repo)}&tag=1`);
+    drain(await dockerApi(socket, 'POST', `/images/${encodeURIComponent(await testImage())}/tag?repo=${encodeURIComponent(repo)}&tag=1`));
     await pipeline(await dockerApi(socket, 'GET', `/images/${encodeURIComponent(image)}/get`), createWriteStream(archive));
-    await dockerApi(socket, 'DELETE', `/images/${encodeURIComponent(image)}`);
+    drain(await dockerApi(socket, 'DELETE', `/images/${encodeURIComponent(image)}`));
   });
   after(async () => {
-    await dockerApi(socket, 'DELETE', `/images/${encodeURIComponent(image)}`).catch(() => undefined);
+    await dockerApi(socket, 'DELETE', `/images/${encodeURIComponent(image)}`).then(drain, () => undefined);
     rmSync(dir, { recursive: true, force: true });
   });
   const skiff = (...args: string[]) => {
@@ -63,7 +63,7 @@ describe('skiff image', () => {
     copyFileSync(archive, join(images, 'a.tar'));
     writeFileSync(join(images, 'b.tar'), 'broken');
     writeFileSync(join(images, 'notes.txt'), 'ignored');
-    await dockerApi(socket, 'DELETE', `/images/${encodeURIComponent(image)}`);
+    drain(await dockerApi(socket, 'DELETE', `/images/${encodeURIComponent(image)}`));
     const lines: string[] = [];
     const runtime = new DockerRuntime({ pauseImage: localPauseImage });
     const loaded = await importImageDirectory(runtime, images, createLogger('info', (line) => lines.push(line)));
@@ -73,6 +73,11 @@ describe('skiff image', () => {
     assert.deepEqual(await importImageDirectory(runtime, images, createLogger('error')), []);
   });
 });
+
+/** Reads an answer nobody needs to its end, so that its connection closes (it would hold the test process open). */
+function drain(stream: NodeJS.ReadableStream): void {
+  stream.resume();
+}
 
 /** One call to the Docker Engine API over its socket; resolves to the response stream on 2xx. */
 async function dockerApi(socketPath: string, method: string, path: string): Promise<NodeJS.ReadableStream> {
