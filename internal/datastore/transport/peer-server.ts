@@ -9,22 +9,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { PEER_GROUP, peerIdentity, peerIdOf } from '../../pki/index.ts';
 import type { Logger } from '../../util/log.ts';
 import type { Message, NodeId } from '../raft/types.ts';
 import { decodeMessages, MessageCodecError } from './codec.ts';
-import { MESSAGES_PATH, type PeerTls, SNAPSHOT_MESSAGE_HEADER, SNAPSHOT_PATH } from './protocol.ts';
+import { MESSAGES_PATH, SNAPSHOT_MESSAGE_HEADER, SNAPSHOT_PATH } from './protocol.ts';
+import type { PeerTransportOptions } from './peer-transport.ts';
 
-export interface PeerServerOptions {
-  id: NodeId;
-  tls: PeerTls;
-  host: string;
-  /** 0 picks a free port. */
-  port: number;
-  onMessages(from: NodeId, messages: Message[]): void;
-  onSnapshot(message: Message, data: Readable): Promise<void>;
+/** The transport's own options that the serving side uses, as documented there. */
+export interface PeerServerOptions extends Pick<PeerTransportOptions, 'id' | 'tls' | 'host' | 'port' | 'onMessages' | 'onSnapshot'> {
   /** Largest message batch body accepted; larger ones get 413. */
   maxBatchBytes: number;
   /** A connection with no activity for this long is closed (a stalled snapshot upload). */
