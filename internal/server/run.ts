@@ -155,6 +155,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   });
   const store = datastore.store;
   if (joining) await waitForVoter(datastore.node, log);
+  await waitForLeader(datastore.node, log);
   const tokens = await loadTokenFile(join(serverDir, 'tokens.csv'));
   const [nodePortMin = 30000, nodePortMax = 32767] = (config.nodePortRange ?? '30000-32767').split('-').map(Number);
   const lifecycle = withDefaultTolerationSeconds(createLifecycle({
@@ -326,4 +327,19 @@ async function waitForVoter(node: ReplicatedNode, log: Logger): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   log.info('datastore member promoted to voter', { member: node.id });
+}
+
+/**
+ * Start-up waits for a datastore leader: after a power cut the first server up has no
+ * quorum until another one is back, and writes fail until then.
+ */
+async function waitForLeader(node: ReplicatedNode, log: Logger): Promise<void> {
+  let next = Date.now() + 10_000;
+  while (node.leader === '') {
+    if (Date.now() > next) {
+      log.warn('waiting for a datastore leader: a quorum of the servers must be up', { member: node.id, voters: node.status().conf.voters.length });
+      next = Date.now() + 10_000;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

@@ -105,6 +105,8 @@ export class ReplicatedNode implements WritePath {
   #ticks = 0;
   #peers = new Set<NodeId>();
   #leader: NodeId = '';
+  /** Tick since which no leader is known. */
+  #leaderlessSince = 0;
   #role = 'follower';
   #scheduled = false;
   #closed = false;
@@ -179,6 +181,7 @@ export class ReplicatedNode implements WritePath {
     const id = `${this.id}.${this.#nonce}.${(++this.#sequence).toString(36).padStart(10, '0')}`;
     const data = encodeCommand({ id, command });
     const timeoutMs = this.#options.proposalTimeoutMs ?? 7000;
+    if (this.#leaderlessTooLong()) return Promise.reject(this.#noLeader());
     return new Promise<CommandResult>((resolve, reject) => {
       const timer = setTimeout(() => {
         const waiter = this.#waiters.get(id);
@@ -198,7 +201,20 @@ export class ReplicatedNode implements WritePath {
     // The only voter is the leader for good: nobody else can commit anything.
     const conf = this.#applier.conf;
     if (this.#role === 'leader' && conf.voters.length === 1 && conf.voters[0] === this.id) return Promise.resolve();
+    if (this.#leaderlessTooLong()) return Promise.reject(this.#noLeader());
     return this.#reads.wait();
+  }
+
+  /**
+   * No leader for two election timeouts: this member is cut off from a quorum (or the
+   * cluster has lost one). Requests then fail at once instead of each waiting its timeout.
+   */
+  #leaderlessTooLong(): boolean {
+    return this.#leader === '' && this.#ticks - this.#leaderlessSince > 2 * this.#electionTicks;
+  }
+
+  #noLeader(): UnavailableError {
+    return new UnavailableError(`no leader has been known here for ${this.#ticks - this.#leaderlessSince} ticks (cut off from a quorum of the ${this.#applier.conf.voters.length} voters?)`);
   }
 
   leads(): boolean {
@@ -419,6 +435,7 @@ export class ReplicatedNode implements WritePath {
     this.#raft.tick();
     this.#reads.tick();
     if (this.#parked.length > 0 && this.#leader !== '') this.#retryParked();
+    if (this.#leaderlessTooLong()) this.#failUnseen();
     if (this.#ticks % this.#electionTicks === 0) {
       this.#proposeAgain((waiter) => this.#ticks - waiter.proposedAt >= 2 * this.#electionTicks);
       this.#promoteCaughtUpLearners();
@@ -520,7 +537,10 @@ export class ReplicatedNode implements WritePath {
     if (leader === this.#leader) return;
     this.#leader = leader;
     this.#options.onLeader?.(leader);
-    if (leader === '') return;
+    if (leader === '') {
+      this.#leaderlessSince = this.#ticks;
+      return;
+    }
     if (this.#parked.length > 0) this.#retryParked();
     // What was handed to the old leader may have died with it.
     this.#proposeAgain(() => true);
@@ -537,6 +557,21 @@ export class ReplicatedNode implements WritePath {
       waiter.proposedAt = this.#ticks;
       this.#submit(id, waiter.data);
     }
+  }
+
+  /** Fails the parked writes no leader ever saw (they did not happen), and the waiting reads. */
+  #failUnseen(): void {
+    const error = this.#noLeader();
+    const parked = this.#parked;
+    this.#parked = [];
+    for (const proposal of parked) {
+      const waiter = this.#waiters.get(proposal.id);
+      if (waiter === undefined || waiter.handedOff) continue;
+      this.#waiters.delete(proposal.id);
+      clearTimeout(waiter.timer);
+      waiter.reject(error);
+    }
+    this.#reads.failAll(error);
   }
 
   #retryParked(): void {

@@ -10,6 +10,7 @@ import { resetToSingleMember } from './reset.ts';
 import { openSqlite } from '../../util/sqlite.ts';
 import { LocalNetwork } from './local-network.ts';
 import { TestCluster, until } from './test-cluster.ts';
+import { UnavailableError } from '../errors.ts';
 
 const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 const str = (value: Uint8Array | undefined): string => new TextDecoder().decode(value);
@@ -116,6 +117,7 @@ describe('replicated store', () => {
     const outcome = await Promise.race([stale.then(() => 'read', () => 'failed'), new Promise((resolve) => setTimeout(() => resolve('waiting'), 300))]);
     assert.notEqual(outcome, 'read', 'a cut-off member answered a read without the leader confirming it');
     cluster.network.heal();
+    await until(() => cut.node.leader !== '', 'the member to hear from the leader again');
     const value = await cut.store.get('/during');
     assert.equal(str(value.kv?.value), '1');
   });
@@ -191,5 +193,22 @@ describe('replicated store', () => {
     await last.store.create('/shrink/one', text('1'));
     assert.equal((await last.store.range({ prefix: '/shrink/' })).count, 2);
     await assert.rejects(last.node.removeMember(last.id));
+  });
+
+  it('a member cut off from the others fails writes and reads at once with no leader, instead of holding each one', async (t) => {
+    const cluster = await TestCluster.start({ dir: tempDir(t), size: 3 });
+    t.after(() => cluster.close());
+    const leader = await cluster.waitForLeader();
+    const cut = [...cluster.members.values()].find((member) => member.id !== leader.id)!;
+    cluster.network.isolate(cut.id, [...cluster.members.keys()].filter((id) => id !== cut.id));
+    await until(() => cut.node.leader === '', 'the cut-off member to lose its leader');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const started = performance.now();
+    await assert.rejects(cut.store.create('/cut/w', text('x')), (error: unknown) => error instanceof UnavailableError);
+    await assert.rejects(cut.store.get('/cut/w'), (error: unknown) => error instanceof UnavailableError);
+    assert.ok(performance.now() - started < 2000, 'the requests waited for their timeout');
+    cluster.network.heal();
+    await until(() => cut.node.leader !== '', 'the member to find the leader again');
+    await cut.store.create('/cut/after', text('y'));
   });
 });
