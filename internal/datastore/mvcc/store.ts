@@ -110,6 +110,8 @@ export class MvccStore implements Backend {
 
   async currentRevision(): Promise<number> {
     this.#assertOpen();
+    // Linearizable like every read: a member behind the leader first catches up.
+    await this.#linearize();
     return this.#log.head;
   }
 
