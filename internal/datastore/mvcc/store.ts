@@ -36,8 +36,8 @@ export interface WritePath extends Proposer {
   close(): Promise<void>;
 }
 
-/** Builds a write path over the log; `notify` must be called after every commit to the log. */
-export type WritePathFactory = (log: RevLog, notify: () => void) => WritePath;
+/** Builds the write path; `notify` must be called after every commit to the log. */
+export type WritePathFactory = (notify: () => void) => WritePath;
 
 export interface StoreOptions {
   /** Path of the SQLite file (created if missing). */
@@ -79,7 +79,7 @@ export class MvccStore implements Backend {
   private constructor(log: RevLog, options: LogStoreOptions, writePath: WritePathFactory) {
     this.#log = log;
     this.#hub = new WatchHub(log, options.watch);
-    this.#writes = writePath(log, () => this.#hub.notify());
+    this.#writes = writePath(() => this.#hub.notify());
     this.#now = options.now ?? Date.now;
     this.#warn = options.warn ?? ((message) => process.emitWarning(message));
     this.#compactWindow = options.compactWindow ?? 1000;
@@ -96,7 +96,7 @@ export class MvccStore implements Backend {
   /** Opens the store on a single node: commands are applied locally with group commit. */
   static open(options: StoreOptions): MvccStore {
     const log = RevLog.open(options.file, { fullCheck: options.fullCheck ?? false });
-    return new MvccStore(log, options, (_, notify) => new GroupCommitProposer(log, { maxBatch: options.maxBatch ?? 1000, onCommit: notify }));
+    return new MvccStore(log, options, (notify) => new GroupCommitProposer(log, { maxBatch: options.maxBatch ?? 1000, onCommit: notify }));
   }
 
   /** Opens the store over an already open log whose writes go through `writePath` (Raft). */

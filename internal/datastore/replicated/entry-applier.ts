@@ -136,9 +136,7 @@ export class EntryApplier {
     this.#conf = conf;
     this.#members = members;
     this.#hooks.onMembers(members, conf);
-    const waits = this.#confWaits.filter((wait) => sameChange(wait.change, change));
-    this.#confWaits = this.#confWaits.filter((wait) => !sameChange(wait.change, change));
-    for (const wait of waits) {
+    for (const wait of this.#takeConfWaits(change)) {
       clearTimeout(wait.timer);
       wait.resolve(conf);
     }
@@ -169,9 +167,14 @@ export class EntryApplier {
   }
 
   cancelConfWait(change: ConfChange): void {
-    const waits = this.#confWaits.filter((wait) => sameChange(wait.change, change));
+    for (const wait of this.#takeConfWaits(change)) clearTimeout(wait.timer);
+  }
+
+  /** Removes and returns the waits for a change like `change`. */
+  #takeConfWaits(change: ConfChange): ConfWait[] {
+    const taken = this.#confWaits.filter((wait) => sameChange(wait.change, change));
     this.#confWaits = this.#confWaits.filter((wait) => !sameChange(wait.change, change));
-    for (const wait of waits) clearTimeout(wait.timer);
+    return taken;
   }
 
   failConfWaits(error: unknown): void {

@@ -2,9 +2,10 @@
  * A datastore member: drives the Raft state machine over the revision log. It is the
  * store's write path (WritePath): a write becomes a Raft entry, and resolves with the
  * outcome of applying it once this member applied it; a read first waits for a
- * ReadIndex confirmation. Each Ready is handled in the documented order: persist (one
- * fully synced transaction), send, apply (atomically with the applied index, unsynced:
- * the log is the durable record, and a crash re-applies from it), advance.
+ * ReadIndex confirmation. Every Ready at hand is handled in one SQLite transaction, in the
+ * documented order: persist, apply (together with the applied index, so a crash re-applies
+ * exactly the lost tail from the log), advance; its messages leave only after the commit,
+ * which is synced when a Ready in it holds entries, a vote or a snapshot.
  */
 import { rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
@@ -14,13 +15,13 @@ import type { WritePath } from '../mvcc/store.ts';
 import { bootstrapEntries as bootstrapLog } from '../raft/bootstrap.ts';
 import { RawNode } from '../raft/raw-node.ts';
 import type { RaftStatus } from '../raft/raw-node.ts';
-import { decodeConfChange, ProposalDroppedError, type ConfChange, type ConfState, type Message, type NodeId, type Ready, type ReadState } from '../raft/types.ts';
+import { decodeConfChange, ProposalDroppedError, type ConfChange, type ConfState, type Message, type NodeId, type Ready, type ReadState, type Role } from '../raft/types.ts';
 import type { RevLog } from '../revlog/revlog.ts';
 import { EntryApplier } from './entry-applier.ts';
 import { encodeCommand } from './command-codec.ts';
 import { ReadBarrier } from './read-barrier.ts';
 import { SqliteRaftStorage } from './raft-storage.ts';
-import type { Members } from './raft-state.ts';
+import { RaftStateTable, type Members } from './raft-state.ts';
 import { attachSnapshot, copySnapshotContents, openOutgoingSnapshot, receiveSnapshotFile, snapshotKey } from './snapshot-files.ts';
 
 /** How Raft messages leave this member; the peer transport, or an in-process network in tests. */
@@ -43,7 +44,6 @@ export interface ReplicatedNodeOptions {
   tickMs?: number;
   /** Ticks without a leader before an election (default 8: 0.8–1.6 s with the jitter). */
   electionTicks?: number;
-  heartbeatTicks?: number;
   /** How long a write may wait for its commit before it fails as unknown (default 7 s). */
   proposalTimeoutMs?: number;
   /** Applied entries between compactions of the Raft log (default 10,000). */
@@ -52,10 +52,6 @@ export interface ReplicatedNodeOptions {
   keepEntries?: number;
   random?: () => number;
   warn?: (message: string) => void;
-  /** Whether the leader promotes caught-up learners to voters by itself (default true). */
-  autoPromote?: boolean;
-  /** Membership as applied changed (also once at start). */
-  onMembers?: (members: Members, conf: ConfState) => void;
   /** Leader changed ('' while none is known). */
   onLeader?: (leader: NodeId) => void;
 }
@@ -91,8 +87,8 @@ export class ReplicatedNode implements WritePath {
   readonly #applier: EntryApplier;
   readonly #reads: ReadBarrier;
   readonly #waiters = new Map<string, Waiter>();
-  /** Proposals refused for want of a leader, tried again when one is known. */
-  #parked: Array<{ id: string; data: Uint8Array }> = [];
+  /** Ids of proposals refused for want of a leader, tried again when one is known. */
+  #parked = new Set<string>();
   /** The received snapshot waiting for Raft to install it, attached as schema `snap`. */
   #attached: { key: string; file: string; detach: () => void } | null = null;
   #outbox: Outbox = emptyOutbox();
@@ -107,7 +103,7 @@ export class ReplicatedNode implements WritePath {
   #leader: NodeId = '';
   /** Tick since which no leader is known. */
   #leaderlessSince = 0;
-  #role = 'follower';
+  #role: Role = 'follower';
   #scheduled = false;
   #closed = false;
   #failure: Error | null = null;
@@ -124,7 +120,7 @@ export class ReplicatedNode implements WritePath {
       log: options.log,
       storage: this.#storage,
       applyConfChange: (change) => this.#raft.applyConfChange(change),
-      onMembers: (members, conf) => this.#membersChanged(members, conf),
+      onMembers: (members) => this.#membersChanged(members),
       settle: (id, outcome) => this.#settle(id, outcome),
       ownCommand: (id) => this.#waiters.get(id)?.command,
       notify: () => {
@@ -136,7 +132,6 @@ export class ReplicatedNode implements WritePath {
       storage: this.#storage,
       applied: this.#applier.applied,
       electionTicks: options.electionTicks ?? 8,
-      heartbeatTicks: options.heartbeatTicks ?? 1,
       random: options.random ?? Math.random,
     });
     this.#electionTicks = options.electionTicks ?? 8;
@@ -146,15 +141,13 @@ export class ReplicatedNode implements WritePath {
       { request: (context) => this.#readIndex(context), applied: () => this.#applier.applied },
       { timeoutTicks, retryTicks: 2 * this.#electionTicks },
     );
-    const state = this.#storage.state.applied();
-    this.#membersChanged(state.members, state.conf);
     this.#ticker = setInterval(() => this.#tick(), tickMs);
     this.#ticker.unref();
   }
 
   /** The member id the file belongs to, or undefined for a file never used by a member. */
   static memberOf(log: RevLog): NodeId | undefined {
-    const id = new SqliteRaftStorage(log.database).state.read<string>('id', '');
+    const id = new RaftStateTable(log.database).read<string>('id', '');
     return id === '' ? undefined : id;
   }
 
@@ -178,15 +171,15 @@ export class ReplicatedNode implements WritePath {
     if (this.#closed) return Promise.reject(new ClosedError());
     if (this.#failure !== null) return Promise.reject(this.#failure);
     // Fixed width, so ids of one member sort in the order made and land on one page.
+    if (this.#leaderlessTooLong()) return Promise.reject(this.#noLeader());
     const id = `${this.id}.${this.#nonce}.${(++this.#sequence).toString(36).padStart(10, '0')}`;
     const data = encodeCommand({ id, command });
     const timeoutMs = this.#options.proposalTimeoutMs ?? 7000;
-    if (this.#leaderlessTooLong()) return Promise.reject(this.#noLeader());
     return new Promise<CommandResult>((resolve, reject) => {
       const timer = setTimeout(() => {
         const waiter = this.#waiters.get(id);
         this.#waiters.delete(id);
-        this.#parked = this.#parked.filter((proposal) => proposal.id !== id);
+        this.#parked.delete(id);
         // Only a write no leader ever saw is known not to have happened.
         if (waiter !== undefined && !waiter.handedOff) reject(new UnavailableError(`no leader was elected within ${timeoutMs} ms`));
         else reject(new WriteTimeoutError(timeoutMs));
@@ -366,9 +359,11 @@ export class ReplicatedNode implements WritePath {
   #removalLogged(): boolean {
     const from = Math.max(this.#storage.firstIndex(), this.#applier.applied + 1);
     if (from > this.#storage.lastIndex()) return false;
-    return this.#storage
-      .entries(from, this.#storage.lastIndex() + 1)
-      .some((entry) => entry.type === 'conf-change' && decodeConfChange(entry.data).type === 'remove' && decodeConfChange(entry.data).id === this.id);
+    return this.#storage.entries(from, this.#storage.lastIndex() + 1).some((entry) => {
+      if (entry.type !== 'conf-change') return false;
+      const change = decodeConfChange(entry.data);
+      return change.type === 'remove' && change.id === this.id;
+    });
   }
 
   /** Starts an election now (a lone member need not wait out the timeout). */
@@ -387,7 +382,7 @@ export class ReplicatedNode implements WritePath {
       waiter.reject(error);
     }
     this.#waiters.clear();
-    this.#parked = [];
+    this.#parked.clear();
     this.#reads.failAll(error);
     this.#applier.failConfWaits(error);
     this.#detachSnapshot();
@@ -401,7 +396,7 @@ export class ReplicatedNode implements WritePath {
       this.#schedule();
     } catch (error) {
       if (!(error instanceof ProposalDroppedError)) throw error;
-      this.#parked.push({ id, data });
+      this.#parked.add(id);
     }
   }
 
@@ -409,7 +404,7 @@ export class ReplicatedNode implements WritePath {
    * On the leader: a learner whose log has reached the commit index becomes a voter (one change at a time; Raft refuses a second while one is pending).
    */
   #promoteCaughtUpLearners(): void {
-    if (this.#role !== 'leader' || this.#promoting || this.#options.autoPromote === false) return;
+    if (this.#role !== 'leader' || this.#promoting) return;
     const status = this.#raft.status();
     const learner = status.conf.learners.find((id) => {
       const progress = status.progress.get(id);
@@ -434,7 +429,7 @@ export class ReplicatedNode implements WritePath {
     this.#ticks += 1;
     this.#raft.tick();
     this.#reads.tick();
-    if (this.#parked.length > 0 && this.#leader !== '') this.#retryParked();
+    if (this.#parked.size > 0 && this.#leader !== '') this.#retryParked();
     if (this.#leaderlessTooLong()) this.#failUnseen();
     if (this.#ticks % this.#electionTicks === 0) {
       this.#proposeAgain((waiter) => this.#ticks - waiter.proposedAt >= 2 * this.#electionTicks);
@@ -532,7 +527,7 @@ export class ReplicatedNode implements WritePath {
     }
   }
 
-  #softState(leader: NodeId, role: string): void {
+  #softState(leader: NodeId, role: Role): void {
     this.#role = role;
     if (leader === this.#leader) return;
     this.#leader = leader;
@@ -541,7 +536,7 @@ export class ReplicatedNode implements WritePath {
       this.#leaderlessSince = this.#ticks;
       return;
     }
-    if (this.#parked.length > 0) this.#retryParked();
+    if (this.#parked.size > 0) this.#retryParked();
     // What was handed to the old leader may have died with it.
     this.#proposeAgain(() => true);
   }
@@ -551,9 +546,8 @@ export class ReplicatedNode implements WritePath {
    * proposal id (EntryApplier): whichever copy commits first takes effect, once.
    */
   #proposeAgain(which: (waiter: Waiter) => boolean): void {
-    const parked = new Set(this.#parked.map((proposal) => proposal.id));
     for (const [id, waiter] of this.#waiters) {
-      if (parked.has(id) || !which(waiter)) continue;
+      if (this.#parked.has(id) || !which(waiter)) continue;
       waiter.proposedAt = this.#ticks;
       this.#submit(id, waiter.data);
     }
@@ -563,11 +557,11 @@ export class ReplicatedNode implements WritePath {
   #failUnseen(): void {
     const error = this.#noLeader();
     const parked = this.#parked;
-    this.#parked = [];
-    for (const proposal of parked) {
-      const waiter = this.#waiters.get(proposal.id);
+    this.#parked = new Set();
+    for (const id of parked) {
+      const waiter = this.#waiters.get(id);
       if (waiter === undefined || waiter.handedOff) continue;
-      this.#waiters.delete(proposal.id);
+      this.#waiters.delete(id);
       clearTimeout(waiter.timer);
       waiter.reject(error);
     }
@@ -576,15 +570,17 @@ export class ReplicatedNode implements WritePath {
 
   #retryParked(): void {
     const parked = this.#parked;
-    this.#parked = [];
-    for (const proposal of parked) if (this.#waiters.has(proposal.id)) this.#submit(proposal.id, proposal.data);
+    this.#parked = new Set();
+    for (const id of parked) {
+      const waiter = this.#waiters.get(id);
+      if (waiter !== undefined) this.#submit(id, waiter.data);
+    }
   }
 
-  #membersChanged(members: Members, conf: ConfState): void {
+  #membersChanged(members: Members): void {
     for (const id of this.#peers) if (!(id in members)) this.#options.transport.removePeer(id);
     this.#peers = new Set(Object.keys(members).filter((id) => id !== this.id));
     for (const [id, url] of Object.entries(members)) if (id !== this.id) this.#options.transport.setPeer(id, url);
-    this.#options.onMembers?.(members, conf);
   }
 
   #settle(id: string, outcome: { ok: true; result: CommandResult } | { ok: false; error: unknown }): void {

@@ -27,15 +27,18 @@ export function openReplicatedStore(options: ReplicatedStoreOptions): Replicated
   const log = RevLog.open(options.file, { fullCheck: options.fullCheck ?? false });
   let node: ReplicatedNode | undefined;
   try {
-    const id = ReplicatedNode.memberOf(log) ?? options.id;
-    const fresh = !options.join && ReplicatedNode.bootstrap(log, id, options.peerUrl);
-    const store = MvccStore.withWritePath(log, options, (_, notify) => {
+    const existing = ReplicatedNode.memberOf(log);
+    const id = existing ?? options.id;
+    // Only a file no member ever used: a joining member writes its id before it holds any
+    // Raft state, and must not start a cluster of its own if restarted before catching up.
+    if (existing === undefined && !options.join) ReplicatedNode.bootstrap(log, id, options.peerUrl);
+    const store = MvccStore.withWritePath(log, options, (notify) => {
       node = new ReplicatedNode({ ...options.member, id, log, notify });
       return node;
     });
     if (node === undefined) throw new Error('the replicated write path was not built');
     // A lone voter need not wait out an election timeout to lead.
-    if (fresh || isSoleVoter(node)) node.campaign();
+    if (isSoleVoter(node)) node.campaign();
     return { store, node };
   } catch (error) {
     log.close();

@@ -57,7 +57,7 @@ export const requestWindow = 20_000;
 export const emptyConf = (): ConfState => ({ voters: [], learners: [] });
 
 /** Creates the Raft tables when missing; idempotent. */
-export function ensureRaftTables(db: SqliteDatabase): void {
+function ensureRaftTables(db: SqliteDatabase): void {
   db.exec(schema);
 }
 

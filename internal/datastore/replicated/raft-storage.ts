@@ -37,6 +37,10 @@ const toEntry = (row: EntryRow): Entry => ({
   data: new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength),
 });
 
+function* asEntries(rows: Iterable<EntryRow>): Generator<Entry> {
+  for (const row of rows) yield toEntry(row);
+}
+
 export class SqliteRaftStorage implements Storage {
   readonly #db: SqliteDatabase;
   readonly state: RaftStateTable;
@@ -92,30 +96,17 @@ export class SqliteRaftStorage implements Storage {
     return { hardState: { ...this.#hard }, conf: this.state.applied().conf };
   }
 
-  get hardState(): HardState {
-    return { ...this.#hard };
-  }
-
   entries(lo: number, hi: number, maxBytes = Number.POSITIVE_INFINITY): Entry[] {
     if (lo < this.firstIndex()) throw new CompactedIndexError(lo, this.firstIndex());
     if (hi > this.lastIndex() + 1) throw new UnavailableIndexError(hi - 1, this.lastIndex());
+    const cachedFrom = this.#recent[0]?.index ?? Number.POSITIVE_INFINITY;
+    const source = lo >= cachedFrom ? this.#recent.slice(lo - cachedFrom, hi - cachedFrom) : asEntries(this.#range.iterate(lo, hi));
     const out: Entry[] = [];
     let bytes = 0;
-    const cachedFrom = this.#recent[0]?.index ?? Number.POSITIVE_INFINITY;
-    if (lo >= cachedFrom) {
-      for (let index = lo; index < hi; index++) {
-        const entry = this.#recent[index - cachedFrom];
-        if (entry === undefined) break;
-        bytes += entry.data.byteLength;
-        if (out.length > 0 && bytes > maxBytes) break;
-        out.push(entry);
-      }
-      return out;
-    }
-    for (const row of this.#range.iterate(lo, hi)) {
-      bytes += row.data.byteLength;
+    for (const entry of source) {
+      bytes += entry.data.byteLength;
       if (out.length > 0 && bytes > maxBytes) break;
-      out.push(toEntry(row));
+      out.push(entry);
     }
     return out;
   }
@@ -187,8 +178,8 @@ export class SqliteRaftStorage implements Storage {
 
   /**
    * Drops the entries through `index` (already applied): the compaction point becomes
-   * that index with its term and the membership as of then. Not synced on its own: losing
-   * it in a crash only means the entries are dropped again later.
+   * that index with its term and the membership as of then. Need not be synced: losing it
+   * in a crash only means the entries are dropped again later.
    */
   compact(index: number, conf: ConfState): void {
     if (index <= this.#snapshot.index) return;

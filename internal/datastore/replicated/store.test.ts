@@ -211,4 +211,28 @@ describe('replicated store', () => {
     await until(() => cut.node.leader !== '', 'the member to find the leader again');
     await cut.store.create('/cut/after', text('y'));
   });
+
+  it('a joining member restarted before it received anything stays a member-to-be instead of starting a cluster of its own', async (t) => {
+    const dir = tempDir(t);
+    const open = (joining: boolean) => {
+      const network = new LocalNetwork();
+      const opened = openReplicatedStore({
+        file: join(dir, 'state.db'),
+        id: 'late',
+        peerUrl: 'local://late',
+        join: joining,
+        compactIntervalMs: 0,
+        member: { transport: network.transport('late'), snapshotDir: join(dir, 'snapshots'), tickMs: 10 },
+      });
+      network.attach(opened.node);
+      return opened;
+    };
+    await open(true).store.close();
+    const again = open(false);
+    t.after(() => again.store.close());
+    // Nothing is to happen: give it thirty ticks, beyond two election timeouts, to misbehave.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(again.node.status().conf, { voters: [], learners: [] });
+    assert.equal(again.node.leads(), false);
+  });
 });
