@@ -37,13 +37,10 @@ export class LocalNetwork {
     this.#nodes.delete(id);
   }
 
-  /** Cuts (or heals) traffic both ways between `a` and every member in `others`. */
-  isolate(a: NodeId, others: readonly NodeId[], cut = true): void {
-    for (const b of others) {
-      for (const key of [`${a}>${b}`, `${b}>${a}`]) {
-        if (cut) this.#cut.add(key);
-        else this.#cut.delete(key);
-      }
+  /** Cuts traffic both ways between `a` and every other member, until heal(). */
+  isolate(a: NodeId): void {
+    for (const b of this.#nodes.keys()) {
+      if (b !== a) this.#cut.add(`${a}>${b}`).add(`${b}>${a}`);
     }
   }
 
