@@ -6,20 +6,15 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { request } from 'node:https';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { parseJoinToken } from '../join/token.ts';
-import { caHash } from '../pki/index.ts';
+import { fetchTrustedCa, JoinError, postJoin } from '../join/join-client.ts';
+import type { JoinResponse } from '../server/join-service.ts';
 import { hostIpv4Addresses } from '../util/ip.ts';
 import { loadCredentials, saveCredentials, type AgentCredentials } from './credentials.ts';
 
-export class JoinError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'JoinError';
-  }
-}
+export { JoinError } from '../join/join-client.ts';
 
 export interface JoinOptions {
   /** Join token (`skiff token create`). */
@@ -51,16 +46,7 @@ export async function joinCluster(options: JoinOptions): Promise<JoinResult> {
   const timeoutMs = options.timeoutMs ?? 10_000;
 
   // Before trusting anything from the server, its CA must be the one the token names.
-  const caPem = (await call(server, 'GET', '/cacerts', { rejectUnauthorized: false, timeoutMs })).body;
-  let presented: string;
-  try {
-    presented = caHash(caPem);
-  } catch {
-    throw new JoinError(`Cannot join as ${server}/cacerts did not return a certificate: is this a skiff server?`);
-  }
-  if (presented !== token.caHash) {
-    throw new JoinError(`Cannot join as the server's CA (sha256 ${presented}) is not the one the token names (${token.caHash}): the token is for another cluster, or something is intercepting the connection`);
-  }
+  const caPem = await fetchTrustedCa(server, token.caHash, timeoutMs);
 
   const agentDir = join(options.dataDir, 'agent');
   await mkdir(agentDir, { recursive: true, mode: 0o700 });
@@ -69,10 +55,7 @@ export async function joinCluster(options: JoinOptions): Promise<JoinResult> {
   const nodePassword = (await readFile(passwordFile, 'utf8')).trim();
 
   const addresses = options.addresses ?? defaultAddresses();
-  const body = JSON.stringify({ token: `${token.id}.${token.secret}`, nodeName: options.nodeName, nodePassword, addresses });
-  const answer = await call(server, 'POST', '/v1-skiff/join', { ca: caPem, body, timeoutMs });
-  if (answer.status !== 200) throw new JoinError(`Cannot join: the server answered ${answer.status}: ${statusMessage(answer.body)}`);
-  const issued = JSON.parse(answer.body) as { caPem: string; certPem: string; keyPem: string; servingCertPem: string; servingKeyPem: string; podCidr: string };
+  const issued = await postJoin<JoinResponse>(server, '/v1-skiff/join', { token: `${token.id}.${token.secret}`, nodeName: options.nodeName, nodePassword, addresses }, caPem, timeoutMs);
   const saved = await saveCredentials(options.dataDir, {
     server,
     nodeName: options.nodeName,
@@ -89,35 +72,4 @@ export function defaultAddresses(): string[] {
   const host = hostname().toLowerCase();
   const named = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(host) ? [host] : [];
   return [...new Set([...named, ...hostIpv4Addresses()])];
-}
-
-function statusMessage(body: string): string {
-  try {
-    const status = JSON.parse(body) as { message?: unknown };
-    if (typeof status.message === 'string') return status.message;
-  } catch {
-    // not a Status: show the text
-  }
-  return body.slice(0, 200);
-}
-
-function call(server: string, method: string, path: string, options: { ca?: string; rejectUnauthorized?: boolean; body?: string; timeoutMs: number }): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const url = new URL(path, server);
-    const req = request(url, {
-      method,
-      ca: options.ca,
-      rejectUnauthorized: options.rejectUnauthorized ?? true,
-      headers: options.body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(options.body) },
-      timeout: options.timeoutMs,
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new JoinError(`Cannot join as ${server} did not answer within ${options.timeoutMs} ms`)));
-    req.on('error', (error) => reject(error instanceof JoinError ? error : new JoinError(`Cannot reach ${server}: ${error.message}`)));
-    req.end(options.body);
-  });
 }

@@ -19,6 +19,8 @@ describe('authorization before RBAC', () => {
     assert.equal(allowed(node, 'GET', '/api/v1/pods', true), true);
     assert.equal(allowed(node, 'GET', '/api/v1/namespaces/default/secrets/s'), true);
     assert.equal(allowed(node, 'GET', '/apis'), true);
+    assert.equal(allowed(node, 'GET', '/skiff/v1/datastore'), false);
+    assert.equal(allowed(admin, 'GET', '/skiff/v1/datastore'), true);
     assert.equal(allowed(node, 'POST', '/api/v1/nodes'), true);
     assert.equal(allowed(node, 'PATCH', '/api/v1/nodes/pi-01/status'), true);
     assert.equal(allowed(node, 'PATCH', '/api/v1/nodes/pi-02/status'), false);

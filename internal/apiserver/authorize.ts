@@ -50,7 +50,11 @@ export function authorize(identity: Identity, request: RequestAttributes): strin
   const node = identity.groups.includes('system:nodes') && identity.user.startsWith('system:node:') ? identity.user.slice('system:node:'.length) : null;
   if (node === null) return 'only members of system:masters are authorized until RBAC is enforced';
   const path = resourcePathOf(request.segments);
-  if (path === null) return request.method === 'GET' ? null : 'nodes may only read non-resource URLs';
+  if (path === null) {
+    // skiff's own endpoints (/skiff/…: datastore status, snapshots, membership) are for admins.
+    if (request.segments[0] === 'skiff') return 'only members of system:masters may use the /skiff/ endpoints';
+    return request.method === 'GET' ? null : 'nodes may only read non-resource URLs';
+  }
   const verb = verbOf(request.method, path, request.watch);
   const resource = path.subresource === null ? path.type.plural : `${path.type.plural}/${path.subresource}`;
   if (path.subresource === null && readVerbs.includes(verb) && nodeReadable.has(path.type.plural)) return null;

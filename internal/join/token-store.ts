@@ -3,6 +3,7 @@
  * them): `bootstrap-token-<id>` of type bootstrap.kubernetes.io/token.
  */
 import { ApiStatusError, type ApiClient } from '../client/index.ts';
+import { ApiError } from '../apiserver/status.ts';
 import type { KubeObject } from '../apiserver/objects.ts';
 import { isPlainObject } from '../apiserver/objects.ts';
 import { timestamp } from '../api/meta.ts';
@@ -20,13 +21,27 @@ export interface StoredToken {
   /** Epoch ms; undefined = never expires. */
   expires: number | undefined;
   created: string;
+  /** May add servers (serverUsageKey), not only agents. */
+  server: boolean;
 }
 
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 const unb64 = (value: unknown): string => (typeof value === 'string' ? Buffer.from(value, 'base64').toString('utf8') : '');
 
-/** Stores `token`, valid for `ttlMs` (0: no expiry). */
-export async function storeToken(api: ApiClient, token: JoinToken, options: { ttlMs: number; description: string; now: number }): Promise<void> {
+/** Marks a server token: one that may add servers to the control plane, not only agents. */
+export const serverUsageKey = 'usage-skiff-server';
+
+export interface TokenSecretOptions {
+  /** Validity from `now` in ms (0: no expiry). */
+  ttlMs: number;
+  description: string;
+  now: number;
+  /** A server token (serverUsageKey). */
+  server?: boolean;
+}
+
+/** The bootstrap-token Secret that stores `token`. */
+export function tokenSecret(token: JoinToken, options: TokenSecretOptions): KubeObject {
   const data: Record<string, string> = {
     'token-id': b64(token.id),
     'token-secret': b64(token.secret),
@@ -35,11 +50,32 @@ export async function storeToken(api: ApiClient, token: JoinToken, options: { tt
   };
   if (options.ttlMs > 0) data.expiration = b64(timestamp(options.now + options.ttlMs));
   if (options.description !== '') data.description = b64(options.description);
-  await api.resource('Secret', 'v1').create(
-    tokenNamespace,
-    { apiVersion: 'v1', kind: 'Secret', metadata: { name: tokenSecretName(token.id) }, type: tokenSecretType, data },
-    { fieldManager },
-  );
+  if (options.server === true) data[serverUsageKey] = b64('true');
+  return { apiVersion: 'v1', kind: 'Secret', metadata: { name: tokenSecretName(token.id) }, type: tokenSecretType, data };
+}
+
+/** Stores `token`, valid for `ttlMs` (0: no expiry). */
+export async function storeToken(api: ApiClient, token: JoinToken, options: TokenSecretOptions): Promise<void> {
+  await api.resource('Secret', 'v1').create(tokenNamespace, tokenSecret(token, options), { fieldManager });
+}
+
+/**
+ * The stored token that `<id>.<secret>` names, read through `secrets` (a missing Secret is
+ * no token), and why it does not admit the request at `now` (undefined when it does).
+ */
+export async function checkJoinToken(
+  secrets: { get(namespace: string, name: string): Promise<KubeObject> },
+  token: string,
+  now: number,
+): Promise<{ stored: StoredToken | undefined; problem: string | undefined }> {
+  const [id = '', secret = ''] = token.split('.');
+  let stored: StoredToken | undefined;
+  try {
+    stored = fromSecret(await secrets.get(tokenNamespace, tokenSecretName(id)));
+  } catch (error) {
+    if (!(error instanceof ApiError && error.code === 404)) throw error;
+  }
+  return { stored, problem: tokenProblem(stored, { id, secret }, now) };
 }
 
 /** Every stored token, oldest first. */
@@ -91,5 +127,6 @@ export function fromSecret(secret: KubeObject): StoredToken | undefined {
     description: unb64(data.description),
     expires: expiration === '' ? undefined : Date.parse(expiration),
     created: secret.metadata.creationTimestamp ?? '',
+    server: unb64(data[serverUsageKey]) === 'true',
   };
 }

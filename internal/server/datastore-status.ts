@@ -3,9 +3,8 @@
  * its member id, the leader, its role and term, commit and applied indexes, and the
  * members with their peer addresses. POST /skiff/v1/datastore/leave: this server leaves.
  */
-import { Hono, type Context } from 'hono';
-import type { Identity } from '../apiserver/app.ts';
-import { ApiError, forbiddenPath, toStatus, unauthorized } from '../apiserver/status.ts';
+import { Hono } from 'hono';
+import { ApiError, toStatus } from '../apiserver/status.ts';
 import type { ReplicatedNode } from '../datastore/replicated/node.ts';
 
 export const datastoreStatusPath = '/skiff/v1/datastore';
@@ -42,40 +41,24 @@ export function datastoreStatus(node: ReplicatedNode): DatastoreStatus {
   };
 }
 
-export function datastoreStatusRoutes(node: () => ReplicatedNode, authenticate: (c: Context) => Identity | null): Hono {
+/** The routes; authentication and authorization (admins only, for /skiff/) are the API server's. */
+export function datastoreStatusRoutes(node: () => ReplicatedNode): Hono {
   const app = new Hono();
-  const refusal = (c: Context, verb: string, path: string): Response | null => {
-    const identity = authenticate(c);
-    const error =
-      identity === null
-        ? unauthorized()
-        : identity.groups.includes('system:masters')
-          ? null
-          : forbiddenPath(identity.user, verb, path, 'only members of system:masters may read or change the datastore membership');
-    if (error === null) return null;
-    const status = toStatus(error);
-    return c.json(status, status.code as 401);
-  };
-  app.get(datastoreStatusPath, (c) => refusal(c, 'get', datastoreStatusPath) ?? c.json(datastoreStatus(node())));
+  app.get(datastoreStatusPath, (c) => c.json(datastoreStatus(node())));
   app.post(datastoreLeavePath, async (c) => {
-    const refused = refusal(c, 'create', datastoreLeavePath);
-    if (refused !== null) return refused;
     const member = node();
     if (Object.keys(member.members).length <= 1) {
-      const status = toStatus(new ApiError(409, 'Conflict', `datastore member ${member.id} is the only member: there is no cluster to leave`));
-      return c.json(status, 409);
+      throw new ApiError(409, 'Conflict', `datastore member ${member.id} is the only member: there is no cluster to leave`);
     }
-    let conf;
-    try {
-      conf = await member.removeMember(member.id);
-    } catch (error) {
-      const status = toStatus(error);
-      return c.json(status, status.code as 500);
-    }
+    const conf = await member.removeMember(member.id);
     // This member may never apply its own removal: answer with the membership that committed.
     const addresses = member.members;
     const remaining = [...conf.voters.map((id) => ({ id, voter: true })), ...conf.learners.map((id) => ({ id, voter: false }))];
     return c.json({ ...datastoreStatus(member), members: remaining.map((m) => ({ ...m, peerUrl: addresses[m.id] ?? '' })) } satisfies DatastoreStatus);
+  });
+  app.onError((error, c) => {
+    const status = toStatus(error);
+    return c.json(status, status.code as 500);
   });
   return app;
 }

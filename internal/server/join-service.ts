@@ -11,7 +11,7 @@ import { checkSubdomain } from '../api/meta.ts';
 import { isPlainObject } from '../apiserver/objects.ts';
 import type { StorageRegistry } from '../apiserver/registry.ts';
 import { ApiError, badRequest, statusObject, toStatus } from '../apiserver/status.ts';
-import { fromSecret, tokenNamespace, tokenProblem, tokenSecretName } from '../join/token-store.ts';
+import { checkJoinToken, tokenNamespace } from '../join/token-store.ts';
 import type { CertificateAuthority } from '../pki/index.ts';
 import { issueNodeCredentials, MAX_NODE_ADDRESSES, nodeAddressProblem } from './node-credentials.ts';
 import type { PodCidrAllocator } from './pod-cidrs.ts';
@@ -57,12 +57,7 @@ export function createJoinService(options: { registry: StorageRegistry; ca: Cert
       throw badRequest('the join request must be JSON: {"token", "nodeName", "nodePassword", "addresses"}');
     }
     const request = checkRequest(body);
-    const [id = '', secret = ''] = request.token.split('.');
-    const stored = await secrets.get(tokenNamespace, tokenSecretName(id)).then(fromSecret, (error: unknown) => {
-      if (error instanceof ApiError && error.code === 404) return undefined;
-      throw error;
-    });
-    const problem = tokenProblem(stored, { id, secret }, now());
+    const { problem } = await checkJoinToken(secrets, request.token, now());
     if (problem !== undefined) return c.json(statusObject(401, 'Unauthorized', problem), 401);
     await checkNodePassword(options.registry, request);
     const podCidr = await options.podCidrs.allocate(request.nodeName);

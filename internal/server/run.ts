@@ -199,7 +199,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   });
   const snapshots = new SnapshotService({ source: store, dir: config.snapshotDir || defaultSnapshotDir(config.dataDir), nodeName: config.nodeName || osHostname(), clock: realClock, log: log.with({ component: 'snapshots' }) });
   app.route('/', snapshotRoutes(snapshots, authenticate));
-  app.route('/', datastoreStatusRoutes(() => datastore.node, authenticate));
+  app.route('/', datastoreStatusRoutes(() => datastore.node));
   app.route('/', serverJoinRoutes({ registry, ca: certificates.ca, node: () => datastore.node }));
 
   const https = createServer({ ...tlsCredentials(certificates.ca.certPem, certificates.serving), requestCert: true, rejectUnauthorized: false });

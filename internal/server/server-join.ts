@@ -14,10 +14,9 @@ import type { StorageRegistry } from '../apiserver/registry.ts';
 import { ApiError, badRequest, statusObject, toStatus } from '../apiserver/status.ts';
 import type { ReplicatedNode } from '../datastore/replicated/node.ts';
 import { formatJoinToken, generateJoinToken, parseJoinToken } from '../join/token.ts';
-import { fromSecret, tokenNamespace, tokenProblem, tokenSecretName, tokenSecretType } from '../join/token-store.ts';
+import { checkJoinToken, tokenNamespace, tokenSecret } from '../join/token-store.ts';
+import { fetchTrustedCa, JoinError, postJoin } from '../join/join-client.ts';
 import { caHash, parseCertificateAuthority, writeCertificateAuthority, type CertificateAuthority } from '../pki/index.ts';
-
-export const SERVER_USAGE_KEY = 'usage-skiff-server';
 
 export interface ServerJoinRequest {
   /** `<id>.<secret>` of a server token. */
@@ -35,8 +34,6 @@ export interface ServerJoinResponse {
   members: Record<string, string>;
 }
 
-const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
-const unb64 = (value: unknown): string => (typeof value === 'string' ? Buffer.from(value, 'base64').toString('utf8') : '');
 
 /** The route `/v1-skiff/server-join` (public: the token is the credential). */
 export function serverJoinRoutes(options: { registry: StorageRegistry; ca: CertificateAuthority; node: () => ReplicatedNode; now?: () => number }): Hono {
@@ -48,24 +45,18 @@ export function serverJoinRoutes(options: { registry: StorageRegistry; ca: Certi
   });
   app.post('/v1-skiff/server-join', async (c) => {
     const request = checkRequest(await c.req.json().catch(() => undefined));
-    const [id = '', secret = ''] = request.token.split('.');
-    const secrets = options.registry.get('', 'v1', 'secrets');
-    const stored = await secrets.get(tokenNamespace, tokenSecretName(id)).catch((error: unknown) => {
-      if (error instanceof ApiError && error.code === 404) return undefined;
-      throw error;
-    });
-    const problem = tokenProblem(stored === undefined ? undefined : fromSecret(stored), { id, secret }, now());
+    const { stored, problem } = await checkJoinToken(options.registry.get('', 'v1', 'secrets'), request.token, now());
     if (problem !== undefined) return c.json(statusObject(401, 'Unauthorized', problem), 401);
-    const data = stored !== undefined && isPlainObject(stored.data) ? stored.data : {};
-    if (unb64(data[SERVER_USAGE_KEY]) !== 'true') {
-      return c.json(statusObject(403, 'Forbidden', `the join token ${id} is an agent token and cannot add a server: use the server token (<data-dir>/server/server-token on a server)`), 403);
+    if (stored?.server !== true) {
+      return c.json(statusObject(403, 'Forbidden', `the join token ${stored?.id ?? ''} is an agent token and cannot add a server: use the server token (<data-dir>/server/server-token on a server)`), 403);
     }
     const node = options.node();
-    const members = node.members;
-    if (request.id in members) {
-      throw new ApiError(409, 'AlreadyExists', `datastore member ${request.id} is already in the cluster; remove it first (skiff server leave on it)`);
+    const known = node.members[request.id];
+    // The same server asking again (it stopped before its first start finished) gets the same answer.
+    if (known === undefined) await node.changeMembership({ type: 'add-learner', id: request.id, context: request.peerUrl });
+    else if (known !== request.peerUrl) {
+      throw new ApiError(409, 'AlreadyExists', `datastore member ${request.id} is already in the cluster at ${known}; remove it first (skiff server leave on it)`);
     }
-    await node.changeMembership({ type: 'add-learner', id: request.id, context: request.peerUrl });
     const response: ServerJoinResponse = { caCertPem: options.ca.certPem, caKeyPem: options.ca.key.pem, members: node.members };
     return c.json(response);
   });
@@ -90,22 +81,8 @@ export async function ensureServerToken(options: { registry: StorageRegistry; se
   const existing = await readFile(file, 'utf8').then((text) => text.trim(), () => '');
   if (existing !== '') return existing;
   const token = { ...generateJoinToken(caHash(options.caPem)), server: options.address };
-  await options.registry.get('', 'v1', 'secrets').create(
-    tokenNamespace,
-    {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: tokenSecretName(token.id) },
-      type: tokenSecretType,
-      data: {
-        'token-id': b64(token.id),
-        'token-secret': b64(token.secret),
-        description: b64('skiff server token: joins servers to the control plane'),
-        [SERVER_USAGE_KEY]: b64('true'),
-      },
-    },
-    { fieldManager: 'skiff-server' },
-  );
+  const secret = tokenSecret(token, { ttlMs: 0, description: 'skiff server token: joins servers to the control plane', now: Date.now(), server: true });
+  await options.registry.get('', 'v1', 'secrets').create(tokenNamespace, secret, { fieldManager: 'skiff-server' });
   const text = formatJoinToken(token);
   await writeFile(file, `${text}\n`, { mode: 0o600 });
   return text;
@@ -117,55 +94,16 @@ export async function saveServerToken(serverDir: string, token: string): Promise
 }
 
 /** The joining side: checks the CA against the token, then asks to be added. */
-export async function requestServerJoin(token: string, request: Omit<ServerJoinRequest, 'token'>, fallbackServer?: string): Promise<ServerJoinResponse> {
+export async function requestServerJoin(token: string, request: Omit<ServerJoinRequest, 'token'>): Promise<ServerJoinResponse> {
   const parsed = parseJoinToken(token);
-  const server = parsed.server ?? fallbackServer;
-  if (server === undefined) throw new Error('Cannot join as the server token names no server; pass --server https://<host>:6443');
-  const base = server.startsWith('https://') ? server : `https://${server}`;
-  const caPem = await fetchInsecure(`${base}/cacerts`, 'GET');
-  if (caHash(caPem) !== parsed.caHash) {
-    throw new Error(`Cannot join ${base} as its CA does not match the token (CA hash ${caHash(caPem)}); check the token belongs to this cluster`);
+  if (parsed.server === undefined) throw new JoinError('Cannot join as the server token names no server: use the whole token from <data-dir>/server/server-token');
+  const server = `https://${parsed.server}`;
+  const caPem = await fetchTrustedCa(server, parsed.caHash, 30_000);
+  const response = await postJoin<ServerJoinResponse>(server, '/v1-skiff/server-join', { ...request, token: `${parsed.id}.${parsed.secret}` }, caPem, 30_000);
+  if (typeof response.caKeyPem !== 'string' || typeof response.caCertPem !== 'string' || caHash(response.caCertPem) !== parsed.caHash) {
+    throw new JoinError(`Cannot join ${server}: its answer does not hold the cluster's CA`);
   }
-  const body = await fetchInsecure(`${base}/v1-skiff/server-join`, 'POST', JSON.stringify({ ...request, token: `${parsed.id}.${parsed.secret}` }), caPem);
-  const response = JSON.parse(body) as ServerJoinResponse;
-  if (typeof response.caKeyPem !== 'string' || typeof response.caCertPem !== 'string') throw new Error(`Cannot join ${base}: its answer holds no CA`);
-  if (caHash(response.caCertPem) !== parsed.caHash) throw new Error(`Cannot join ${base}: it answered with another CA`);
   return response;
-}
-
-async function fetchInsecure(url: string, method: string, body?: string, caPem?: string): Promise<string> {
-  const { request } = await import('node:https');
-  return new Promise<string>((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method,
-        // The CA is not known before /cacerts, whose answer is then checked against the token's hash.
-        ...(caPem === undefined ? { rejectUnauthorized: false } : { ca: caPem, checkServerIdentity: () => undefined }),
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        timeout: 30_000,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          if ((res.statusCode ?? 500) >= 300) {
-            let message = text;
-            try {
-              message = (JSON.parse(text) as { message?: string }).message ?? text;
-            } catch {
-              // Not a Status: the raw text is the best description there is.
-            }
-            reject(new Error(`Cannot join: ${url} answered ${res.statusCode}: ${message}`));
-          } else resolve(text);
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`no answer from ${url} within 30 s`)));
-    req.on('error', (error) => reject(new Error(`Cannot join: ${url}: ${error.message}`)));
-    req.end(body);
-  });
 }
 
 /** Writes the CA a join answered with into `tlsDir`, where the server's certificates are issued from. */
