@@ -27,6 +27,8 @@ import { ImageArchiveError } from '../agent/image-archive.ts';
 import { RuntimeError } from '../agent/runtime/errors.ts';
 import { JoinTokenError } from '../join/token.ts';
 import { NativeAddonError } from '../util/native-addon.ts';
+import { KubeconfigError } from '../client/index.ts';
+import { SnapshotError } from '../server/snapshots/errors.ts';
 
 /** Exit code for a problem the operator has to fix in the host's setup (sysexits EX_CONFIG). */
 export const exitConfig = 78;
@@ -62,7 +64,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       io.stderr(`skiff: ${error.message}\n`);
       return exitUsage;
     }
-    if (error instanceof NativeAddonError || error instanceof DataFileError || error instanceof CertificateFileError || error instanceof TokenFileError || error instanceof TokenCommandError || error instanceof JoinError || error instanceof JoinTokenError || error instanceof ImageArchiveError || error instanceof RuntimeError) {
+    if (error instanceof NativeAddonError || error instanceof DataFileError || error instanceof CertificateFileError || error instanceof TokenFileError || error instanceof TokenCommandError || error instanceof JoinError || error instanceof JoinTokenError || error instanceof ImageArchiveError || error instanceof RuntimeError || error instanceof KubeconfigError || error instanceof SnapshotError) {
       io.stderr(`skiff: ${error.message}\n`);
       return exitConfig;
     }

@@ -4,8 +4,6 @@
  * of an HA control plane, the peer transport on the peer port with a certificate from the
  * cluster CA naming this member.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MvccStore } from '../datastore/mvcc/store.ts';
 import type { ReplicatedNode, RaftTransport } from '../datastore/replicated/node.ts';
@@ -29,7 +27,7 @@ export interface ServerDatastoreOptions {
   joining: boolean;
   /** Peers known before the log says so (from the join answer): id → peer URL. */
   peers?: Record<string, string>;
-  /** This member's id (memberId()). */
+  /** This member's id (member-id.ts). */
   memberId: string;
   compactIntervalMs: number;
   compactWindow: number;
@@ -42,24 +40,6 @@ export interface ServerDatastore {
   node: ReplicatedNode;
   peerUrl: string;
   close(): Promise<void>;
-}
-
-/**
- * This server's datastore member id, kept in `<server>/db/member-id`: made once from the
- * node name and a random suffix, so a machine that reuses a name never reuses an id.
- */
-export async function memberId(serverDir: string, nodeName: string): Promise<string> {
-  const file = join(serverDir, 'db', 'member-id');
-  try {
-    const stored = (await readFile(file, 'utf8')).trim();
-    if (stored !== '') return stored;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  const id = `${nodeName}-${randomBytes(4).toString('hex')}`;
-  await mkdir(join(serverDir, 'db'), { recursive: true, mode: 0o700 });
-  await writeFile(file, `${id}\n`, { mode: 0o600 });
-  return id;
 }
 
 export async function openServerDatastore(options: ServerDatastoreOptions): Promise<ServerDatastore> {
@@ -114,13 +94,13 @@ export async function openServerDatastore(options: ServerDatastoreOptions): Prom
       },
     });
     node = opened.node;
-    if (!node.updateOwnAddress(peerUrl) && node.members[node.id] !== peerUrl) {
-      log.warn('this server is reached at another peer address than the cluster knows; other servers will not reach it', { known: node.members[node.id] ?? '', now: peerUrl });
-    }
     if (transport !== undefined && node.id !== requestedId) {
       // The file belongs to a member created earlier: its certificate must name that id.
-      await transport.close();
+      await opened.store.close();
       throw new Error(`Cannot start datastore member ${requestedId}: ${join(dbDir, 'state.db')} belongs to member ${node.id}`);
+    }
+    if (!node.updateOwnAddress(peerUrl) && node.members[node.id] !== peerUrl) {
+      log.warn('this server is reached at another peer address than the cluster knows; other servers will not reach it', { known: node.members[node.id] ?? '', now: peerUrl });
     }
     return {
       store: opened.store,

@@ -20,7 +20,8 @@ import { LeaseRenewals } from '../apiserver/lease-renewals.ts';
 import { existsSync } from 'node:fs';
 import type { MvccStore } from '../datastore/mvcc/store.ts';
 import type { ReplicatedNode } from '../datastore/replicated/node.ts';
-import { memberId, openServerDatastore } from './datastore.ts';
+import { openServerDatastore } from './datastore.ts';
+import { memberId } from './member-id.ts';
 import { datastoreStatusRoutes } from './datastore-status.ts';
 import { removeDeletedServers } from './server-removal.ts';
 import { ensureServerToken, installJoinedCa, requestServerJoin, saveServerToken, serverJoinRoutes, type ServerJoinResponse } from './server-join.ts';
@@ -108,7 +109,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   await mkdir(join(serverDir, 'db'), { recursive: true, mode: 0o700 });
 
   const nodeName = config.nodeName || osHostname();
-  const member = await memberId(serverDir, nodeName);
+  const member = memberId(join(serverDir, 'db'), nodeName);
   const peerPort = config.peerPort ?? 6444;
   // Other servers must reach the peer port: a host address when serving on all addresses.
   const peerAddress = config.bindAddress === '0.0.0.0' ? (hostIpv4Addresses()[0] ?? '127.0.0.1') : config.bindAddress;
@@ -162,7 +163,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     network: { serviceCidr, reservedIps: [config.clusterDns], nodePortMin, nodePortMax },
     registry: () => registry,
   }), { notReady: config.defaultNotReadyTolerationSeconds ?? 300, unreachable: config.defaultUnreachableTolerationSeconds ?? 300 });
-  const registry: StorageRegistry = new StorageRegistry({ store, now: Date.now, lifecycle, leaseRenewals: new LeaseRenewals(undefined, () => Object.keys(datastore.node.members).length <= 1) });
+  const registry: StorageRegistry = new StorageRegistry({ store, now: Date.now, lifecycle, leaseRenewals: new LeaseRenewals(undefined, () => !clustered) });
   const podCidrs = new PodCidrAllocator(registry, config.clusterCidr);
   const advertise = config.bindAddress === '0.0.0.0' ? '127.0.0.1' : config.bindAddress;
   // Port 0 (tests) is known once listening; the app reads it lazily.
@@ -197,7 +198,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     podLogs: (c, namespace, name) => nodeProxy.logs(c, namespace, name),
     nodeProxy: (c, node, path) => nodeProxy.node(c, node, path),
   });
-  const snapshots = new SnapshotService({ source: store, dir: config.snapshotDir || defaultSnapshotDir(config.dataDir), nodeName: config.nodeName || osHostname(), clock: realClock, log: log.with({ component: 'snapshots' }) });
+  const snapshots = new SnapshotService({ source: store, dir: config.snapshotDir || defaultSnapshotDir(config.dataDir), nodeName, clock: realClock, log: log.with({ component: 'snapshots' }) });
   app.route('/', snapshotRoutes(snapshots, authenticate));
   app.route('/', datastoreStatusRoutes(() => datastore.node));
   app.route('/', serverJoinRoutes({ registry, ca: certificates.ca, node: () => datastore.node }));
@@ -262,7 +263,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
       while (!signal.aborted) {
         try {
           const settings = { nodeMonitorGracePeriodMs: config.nodeMonitorGracePeriodMs };
-          await component.run({ api, registry, log: componentLog, nodeName: config.nodeName || osHostname(), settings, signal });
+          await component.run({ api, registry, log: componentLog, nodeName, settings, signal });
         } catch (error) {
           if (signal.aborted) return;
           componentLog.error('stopped with an error; restarting in 5 s', { error });

@@ -20,7 +20,7 @@ import { writeSnapshotFile } from '../../server/snapshots/snapshot-file.ts';
 import { snapshotsPath, type SnapshotRecord } from '../../server/snapshots/snapshot-route.ts';
 import type { CliIo, Invocation } from '../command.ts';
 import { defaultDataDir } from './common-flags.ts';
-import type { snapshotFlags, snapshotSaveFlags } from './snapshot.ts';
+import type { snapshotFlags, snapshotRestoreFlags, snapshotSaveFlags } from './snapshot.ts';
 
 /** Exit code of a snapshot command that failed for a reason its one-line message explains. */
 const exitFailed = 1;
@@ -79,7 +79,7 @@ export async function listSnapshotsAction({ settings, io }: Invocation<typeof sn
   });
 }
 
-export async function restoreSnapshotAction({ settings, args, io }: Invocation<typeof snapshotFlags>): Promise<number> {
+export async function restoreSnapshotAction({ settings, args, io }: Invocation<typeof snapshotRestoreFlags>): Promise<number> {
   return reported(io, async () => {
     const given = args[0] ?? '';
     const dir = snapshotDir(settings);
@@ -88,7 +88,7 @@ export async function restoreSnapshotAction({ settings, args, io }: Invocation<t
       throw new SnapshotError('NotFound', `Cannot restore from ${given} as no such file exists (nor in ${dir}); 'skiff snapshot ls' lists the snapshots`);
     }
     const target = datastoreFile(settings['data-dir']);
-    const result = restoreSnapshot({ source, target, now: Date.now() });
+    const result = restoreSnapshot({ source, target, now: Date.now(), nodeName: settings['node-name'] || hostname() });
     if (result.movedAside !== null) {
       const sidecars = result.movedSidecars.length === 0 ? '' : ` (with ${result.movedSidecars.map((f) => f.slice(result.movedAside?.length)).join(', ')})`;
       io.stdout(`moved the previous datastore aside to ${result.movedAside}${sidecars}\n`);

@@ -19,6 +19,9 @@ export const snapshotDirFlags = defineFlags({
 /** Flags every snapshot subcommand takes. */
 export const snapshotFlags = { ...configFlags, ...dataDirFlags, ...snapshotDirFlags };
 
+/** Flags of `skiff snapshot restore`. */
+export const snapshotRestoreFlags = { ...snapshotFlags, ...nodeNameFlags };
+
 /** Flags of `skiff snapshot save`. */
 export const snapshotSaveFlags = {
   ...snapshotFlags,
@@ -70,7 +73,7 @@ export const snapshotCommand = defineCommand({
         'state.db.before-restore-<unix-seconds>; nothing is deleted.\n' +
         'A restore resets the cluster to one member, this server: other servers of an HA control\n' +
         'plane must join it again afterwards.',
-      flags: snapshotFlags,
+      flags: snapshotRestoreFlags,
       args: [{ name: 'file', required: true }],
       readsConfig: true,
       action: (invocation) => restoreSnapshotAction(invocation),

@@ -22,8 +22,10 @@ export interface RestoreOptions {
   target: string;
   /** Milliseconds since the epoch, for the name the old datastore is moved to. */
   now: number;
+  /** This server's node name, for a member id made by the reset (default the host name). */
+  nodeName?: string;
   /** Called once the restored file is in place; default resetClusterMembership. */
-  resetMembership?: (file: string) => void;
+  resetMembership?: (file: string, nodeName?: string) => void;
 }
 
 export interface RestoreResult {
@@ -72,7 +74,7 @@ export function restoreSnapshot(options: RestoreOptions): RestoreResult {
       movedSidecars.push(`${aside}${suffix}`);
     }
     renameSync(staged, target);
-    (options.resetMembership ?? resetClusterMembership)(target);
+    (options.resetMembership ?? resetClusterMembership)(target, options.nodeName);
     return { movedAside, movedSidecars, revision, keys };
   } finally {
     removeWithSidecars(staged);
