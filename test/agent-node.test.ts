@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ensureDocker, testImage } from './support/docker.ts';
 import { eventually } from './support/poll.ts';
-import { skiffBinary, startSkiffServer, type SkiffServer } from './support/skiff-server.ts';
+import { skiffBinary, skiffEnv, startSkiffServer, type SkiffServer } from './support/skiff-server.ts';
 
 describe('nodes', () => {
   let server: SkiffServer;
@@ -51,7 +51,7 @@ describe('nodes', () => {
     assert.equal(created.status, 0, created.stderr);
     agent = spawn(skiffBinary(), ['agent', 'join', created.stdout.trim(), '--server', server.url, '--node-name', 'edge-worker', '--kubelet-port', '0', '--data-dir', agentDir, '--config', join(server.dir, 'config.yaml')], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, HOME: agentDir, SKIFF_CACHE_DIR: join(agentDir, 'cache') },
+      env: skiffEnv(agentDir),
     });
     agent.stdout?.setEncoding('utf8').on('data', (chunk: string) => (agentLog += chunk));
     agent.stderr?.setEncoding('utf8').on('data', (chunk: string) => (agentLog += chunk));

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ensureDocker, testImage } from './support/docker.ts';
 import { eventually } from './support/poll.ts';
-import { skiffBinary, startSkiffServer, type SkiffServer } from './support/skiff-server.ts';
+import { skiffBinary, skiffEnv, startSkiffServer, type SkiffServer } from './support/skiff-server.ts';
 
 const run = Math.random().toString(36).slice(2, 8);
 const node = `ar-${run}`;
@@ -64,7 +64,7 @@ class Agent {
   readonly exited: Promise<void>;
 
   constructor(args: string[], home: string) {
-    this.child = spawn(skiffBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: home, SKIFF_CACHE_DIR: join(home, 'cache') } });
+    this.child = spawn(skiffBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'], env: skiffEnv(home) });
     this.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (this.#log += chunk));
     this.child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (this.#log += chunk));
     this.exited = new Promise((resolve) => this.child.once('exit', () => resolve()));

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { startHaCluster, type HaCluster } from './support/ha-cluster.ts';
-import { skiffBinary } from './support/skiff-server.ts';
+import { skiffBinary, skiffEnv } from './support/skiff-server.ts';
 import { performKv, startKvRecorder, type KvRecording } from './support/kv-recorder.ts';
 import { checkOperations, kvModel, type CheckResult, type KvInput, type KvOutput } from './support/linearizability.ts';
 import { jsonBody } from './support/raw-https.ts';
@@ -154,12 +154,6 @@ it('a member cut off from its peers catches up when healed, by snapshot when the
   const { member } = await cluster.waitCaughtUp(follower, 60_000);
   t.diagnostic(`${load.acked.size} creates while cut off; ${follower} applied ${member.applied} ${Math.round(performance.now() - healedAt)} ms after healing; snapshot files seen: ${[...incoming.seen].join(', ')}`);
   assert.ok([...incoming.seen].some((file) => file.startsWith('incoming-')), `${follower} caught up without receiving a snapshot`);
-  const converged = await eventually(`${follower} to report applied equal to the leader's commit`, async () => {
-    const led = await cluster.status(leader);
-    const own = await cluster.status(follower);
-    return own.applied === led.commit && { led, own };
-  }, 20_000, 50);
-  assert.equal(converged.own.applied, converged.led.commit);
   await assertAllPresent(cluster, follower, 'cut-', load.acked);
   assert.deepEqual(await listed(cluster, follower, ''), await listed(cluster, leader, ''));
 });
@@ -243,11 +237,10 @@ function explain(result: Exclude<CheckResult<KvInput, KvOutput>, { ok: true }>, 
 
 it('a server that leaves hands on leadership and is removed from the voters; the other two keep serving', async (t) => {
   const cluster = await startHaCluster(t);
-  await cluster.waitForVoters(3);
   const leaving = await cluster.leader();
   const result = spawnSync(skiffBinary(), ['server', 'leave', '--data-dir', join(cluster.member(leaving).dir, 'data')], {
     encoding: 'utf8',
-    env: { ...process.env, HOME: cluster.member(leaving).dir, SKIFF_CACHE_DIR: join(cluster.member(leaving).dir, 'cache') },
+    env: skiffEnv(cluster.member(leaving).dir),
     timeout: 60_000,
   });
   assert.equal(result.status, 0, `skiff server leave failed: ${result.stderr}`);

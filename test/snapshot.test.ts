@@ -29,7 +29,10 @@ function api(server: SkiffServer): ApiClient {
 
 /** Names, data and resourceVersions of the ConfigMaps in `namespace`, and the Namespace's own resourceVersion. */
 async function state(client: ApiClient, namespace: string): Promise<{ namespace: string | undefined; configMaps: Array<[string, Record<string, string> | undefined, string]> }> {
-  const ns = await client.resource('Namespace').get(null, namespace).catch(() => undefined);
+  const ns = await client.resource('Namespace').get(null, namespace).catch((error: unknown) => {
+    if (error instanceof ApiStatusError && error.code === 404) return undefined;
+    throw error;
+  });
   const list = await client.resource<ConfigMap>('ConfigMap').list(namespace);
   return {
     namespace: ns?.metadata.resourceVersion,

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { eventually } from './poll.ts';
 import { PeerPartition } from './peer-partition.ts';
 import { jsonBody, rawAgent, rawRequest, type RawRequest, type RawResponse } from './raw-https.ts';
-import { adminCredentials, freePort, skiffBinary } from './skiff-server.ts';
+import { adminCredentials, freePort, skiffBinary, skiffEnv } from './skiff-server.ts';
 import type { Cleanup } from './tmp.ts';
 
 /** What GET /skiff/v1/datastore answers (ids as strings; `leader` null when none is known). */
@@ -257,8 +257,8 @@ export class HaCluster {
     // The shell puts itself into the member's cgroup and then becomes the server, so every
     // socket the server opens carries that cgroup (the partition rules match on it).
     const child = procs === null
-      ? spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env: environment(member.dir) })
-      : spawn('/bin/sh', ['-c', 'echo $$ > "$0" && exec "$@"', procs, binary, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: environment(member.dir) });
+      ? spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env: skiffEnv(member.dir) })
+      : spawn('/bin/sh', ['-c', 'echo $$ > "$0" && exec "$@"', procs, binary, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: skiffEnv(member.dir) });
     member.child = child;
     member.exited = new Promise<void>((done) => child.once('exit', () => done()));
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (member.output += chunk));
@@ -272,10 +272,6 @@ export class HaCluster {
     member.agent?.destroy();
     member.agent = rawAgent(adminCredentials(member.kubeconfig), { maxSockets: 32 });
   }
-}
-
-function environment(dir: string): NodeJS.ProcessEnv {
-  return { ...process.env, HOME: dir, SKIFF_CACHE_DIR: join(dir, 'cache') };
 }
 
 function parseStatus(body: unknown, name: string): DatastoreStatus {

@@ -67,7 +67,7 @@ export interface KvRecorder {
 export function startKvRecorder(options: KvRecorderOptions): KvRecorder {
   const recording: KvRecording = { history: [], refused: [], unexpected: [], causes: {} };
   const stopping = new AbortController();
-  const random = seeded(options.seed ?? 1);
+  const random = mulberry32(options.seed ?? 1);
   const keys = Array.from({ length: options.keys ?? 6 }, (_, i) => `${options.prefix ?? 'lin'}-${i}`);
   const namespace = options.namespace ?? 'default';
   const timeoutMs = options.timeoutMs ?? 5000;
@@ -202,4 +202,3 @@ function pick<T>(random: () => number, items: readonly T[]): T {
   return item;
 }
 
-const seeded = mulberry32;

@@ -20,8 +20,6 @@ export interface RandomHistoryOptions {
   lostWindow?: number;
 }
 
-/** A seeded generator of numbers in [0, 1), so a failing seed can be replayed. */
-export const seededRandom = mulberry32;
 
 /**
  * Clients take turns at random on a simulated clock; each operation is called, applied to one
@@ -29,7 +27,7 @@ export const seededRandom = mulberry32;
  * ticks are a linearization. Versions and values are unique per write.
  */
 export function randomKvHistory(o: RandomHistoryOptions): KvOperation[] {
-  const rand = seededRandom(o.seed);
+  const rand = mulberry32(o.seed);
   const pick = (n: number) => Math.floor(rand() * n);
   const store = new Map<string, { value: string; version: string }>();
   let versions = 0;

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkOperations, kvModel, type CheckResult, type KvInput, type KvOutput, type Operation } from './linearizability.ts';
-import { mutateToStaleRead, randomKvHistory, seededRandom, type RandomHistoryOptions } from './linearizability-random.ts';
+import { mutateToStaleRead, randomKvHistory, type RandomHistoryOptions } from './linearizability-random.ts';
+import { mulberry32 } from '../../internal/util/seeded-random.ts';
 import { cas, create, conflict, exists, found, get, kvHistory, ok, put } from './linearizability-rows.ts';
 
 type KvResult = CheckResult<KvInput, KvOutput>;
@@ -146,7 +147,7 @@ describe('linearizability checker on random register histories', () => {
 
   it('the same histories with one read made stale fail, naming that read', () => {
     for (const c of cases) {
-      const mutated = mutateToStaleRead(randomKvHistory(c), seededRandom(c.seed));
+      const mutated = mutateToStaleRead(randomKvHistory(c), mulberry32(c.seed));
       assert.ok(mutated !== null, JSON.stringify(c));
       const result = check(c, mutated.history);
       assertViolation(result);

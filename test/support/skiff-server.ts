@@ -83,7 +83,7 @@ export async function startSkiffServer(
   const child = spawn(
     skiffBinary(),
     ['server', '--data-dir', join(dir, 'data'), '--write-kubeconfig', kubeconfig, '--https-listen-port', String(port), '--bind-address', '127.0.0.1', ...(givenClusterCidr(extraArgs) === undefined ? ['--cluster-cidr', clusterCidr] : []), ...(options.agent && givenClusterCidr(extraArgs) === undefined ? ['--service-node-port-range', nodePortRangeOf(clusterCidr)] : []), ...(options.agent ? ['--kubelet-port', '0'] : ['--disable-agent']), '--config', join(dir, 'config.yaml'), ...extraArgs],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: dir, SKIFF_CACHE_DIR: join(dir, 'cache') } },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: skiffEnv(dir) },
   );
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -167,9 +167,15 @@ function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    // EPERM: alive, only another user's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** The environment a skiff process of a test runs with: its own HOME and executable cache under `dir`. */
+export function skiffEnv(dir: string): NodeJS.ProcessEnv {
+  return { ...process.env, HOME: dir, SKIFF_CACHE_DIR: join(dir, 'cache') };
 }
 
 /**
