@@ -55,10 +55,8 @@ describe('single-node quick start: deployment, NodePort and LoadBalancer', () =>
     assert.equal(exposed.code, 0, exposed.stderr);
     const nodePort = Number(server.kubectl(['get', 'service', 'web', '-o', 'jsonpath={.spec.ports[0].nodePort}']).stdout);
     assert.ok(nodePort >= 30000 && nodePort <= 32767);
-    const started = Date.now();
     const first = await eventually('the NodePort to answer on 127.0.0.1', () => get('127.0.0.1', nodePort).catch(() => undefined), 15_000);
     assert.ok(podNames().includes(first), `${first} is one of the pods`);
-    assert.ok(Date.now() - started < 15_000);
     const seen = new Set<string>();
     for (let i = 0; i < 40 && seen.size < 2; i++) seen.add(await get(nodeIp, nodePort));
     assert.deepEqual([...seen].sort(), podNames().sort(), 'both pods answer through the node address');

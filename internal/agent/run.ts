@@ -4,7 +4,7 @@
  * registration, then the heartbeat and status loops. Pods are run by the kubelet.
  */
 import Docker from 'dockerode';
-import { ApiClient, InformerFactory, loadKubeconfig, realClock, sleep } from '../client/index.ts';
+import { ApiClient, Backoff, InformerFactory, loadKubeconfig, realClock, sleep } from '../client/index.ts';
 import type { Logger } from '../util/log.ts';
 import { isPlainObject, type KubeObject } from '../apiserver/objects.ts';
 import { nthAddress, parseIpv4Cidr } from '../util/ip.ts';
@@ -147,8 +147,9 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
     // A failure to set up (the pod network overlaps another, Docker went away) is retried:
     // the node must start running pods once the cause is fixed, without a restart.
     (async () => {
-      let delayMs = 5_000;
+      const backoff = new Backoff({ initialMs: 5_000, maxMs: 60_000, jitter: 0 });
       while (!stop.signal.aborted) {
+        const delayMs = backoff.next();
         try {
           await podLoop();
           return;
@@ -156,7 +157,6 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
           log.error(`pod loop stopped; retrying in ${delayMs / 1000} s`, { error });
         }
         if (!(await sleep(realClock, delayMs, stop.signal))) return;
-        delayMs = Math.min(delayMs * 2, 60_000);
       }
     })(),
     dnsLoop,
@@ -173,7 +173,14 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
         // Like the kubelet, compare with what the API holds (a read, no disk write): after an
         // outage the node lifecycle controller has marked the node Unknown and it must be
         // Ready again at once, not at the next periodic report.
-        const stale = !changed && !failing && (await nodes.get(null, config.nodeName).then((node) => readyOf(node) !== (options.notReadyReason === undefined ? 'True' : 'False'), () => false));
+        const stale = !changed && !failing && (await nodes.get(null, config.nodeName).then(
+          (node) => readyOf(node) !== (options.notReadyReason === undefined ? 'True' : 'False'),
+          (error: unknown) => {
+            // The report below is tried on its usual schedule; the heartbeat loop says when the server is away.
+            log.debug('reading this node back failed', { error: String(error) });
+            return false;
+          },
+        ));
         if (!changed && !stale && !failing && Date.now() - lastReport < statusReportIntervalMs) continue;
         try {
           await reportStatus(api, options, new Date());

@@ -19,6 +19,7 @@ import { decodeProtobufObject } from './protobuf/decode.ts';
 import type { StorageRegistry } from './registry.ts';
 import { parseJson, parseYamlDocument, protobufContentType, utf8, type RequestBody } from './request-body.ts';
 import { ApiError, badRequest, conflict, qualifiedResource } from './status.ts';
+import { timestamp } from '../api/meta.ts';
 
 /** The Status an accepted eviction answers with (HTTP 201). */
 export const evictionAccepted = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 } as const;
@@ -139,7 +140,7 @@ export async function evictPod(registry: StorageRegistry, namespace: string, nam
     }
   }
   // Checked and taken in one read-modify-write, so concurrent evictions cannot both spend the last disruption.
-  const now = isoSeconds(nowMs());
+  const now = timestamp(nowMs());
   await budgetStorage.guaranteedUpdate(
     namespace,
     budget.metadata.name ?? '',
@@ -162,7 +163,7 @@ async function deleteEvicted(registry: StorageRegistry, namespace: string, name:
       }
       const status = isPlainObject(pod.status) ? pod.status : {};
       const conditions = (Array.isArray(status.conditions) ? status.conditions : []).filter((c) => !(isPlainObject(c) && c.type === 'DisruptionTarget'));
-      conditions.push({ type: 'DisruptionTarget', status: 'True', reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting', lastTransitionTime: isoSeconds(nowMs) });
+      conditions.push({ type: 'DisruptionTarget', status: 'True', reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting', lastTransitionTime: timestamp(nowMs) });
       return { ...pod, status: { ...status, conditions } };
     });
     // This write moved the version the caller (or the budget check) pinned.
@@ -173,8 +174,4 @@ async function deleteEvicted(registry: StorageRegistry, namespace: string, name:
 
 function withResourceVersion(options: DeleteOptions, pod: KubeObject): DeleteOptions {
   return { ...options, preconditions: { ...options.preconditions, resourceVersion: pod.metadata.resourceVersion } };
-}
-
-function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 }

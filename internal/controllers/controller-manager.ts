@@ -5,7 +5,7 @@
  * Losing the Lease stops them; in an HA control plane another server's manager takes over.
  */
 import { InformerFactory, resourceSpecOfKind, type ApiClient } from '../client/index.ts';
-import { EventRecorder } from '../agent/events.ts';
+import { controllerEventRecorder } from './leader-elected/index.ts';
 import type { ControlPlaneComponent } from '../server/components.ts';
 import type { Logger } from '../util/log.ts';
 import { DeploymentController } from './deployment-controller.ts';
@@ -18,20 +18,8 @@ export async function runWorkloadControllers(api: ApiClient, log: Logger, signal
   const deployments = factory.informer(resourceSpecOfKind('Deployment', 'apps/v1'));
   const replicaSets = factory.informer(resourceSpecOfKind('ReplicaSet', 'apps/v1'));
   const pods = factory.informer(resourceSpecOfKind('Pod', 'v1'));
-  const eventApi = api.resource(resourceSpecOfKind('Event', 'v1'));
-  const recorder = (component: string): EventRecorder =>
-    new EventRecorder({
-      component,
-      // Controller events name no host, as kube-controller-manager's do.
-      host: '',
-      log,
-      sink: {
-        create: (namespace, event, writeSignal) => eventApi.create(namespace, event, { signal: writeSignal }),
-        patch: (namespace, name, patch, writeSignal) => eventApi.patch(namespace, name, patch, 'merge', { signal: writeSignal }),
-      },
-    });
-  const rsEvents = recorder('replicaset-controller');
-  const deploymentEvents = recorder('deployment-controller');
+  const rsEvents = controllerEventRecorder(api, 'replicaset-controller', log);
+  const deploymentEvents = controllerEventRecorder(api, 'deployment-controller', log);
   const replicaSetController = new ReplicaSetController({ api, replicaSets, pods, events: rsEvents, log: log.with({ controller: 'replicaset' }) });
   const deploymentController = new DeploymentController({ api, deployments, replicaSets, pods, events: deploymentEvents, log: log.with({ controller: 'deployment' }) });
   factory.start(signal);

@@ -3,7 +3,8 @@
  * condition and nominatedNodeName of pods that do not fit (pods/status, only when they
  * change), evictions of preemption victims, and Events as default-scheduler.
  */
-import { EventRecorder } from '../agent/events.ts';
+import type { EventRecorder } from '../agent/events.ts';
+import { controllerEventRecorder } from '../controllers/leader-elected/index.ts';
 import { ApiStatusError, resourceSpecOfKind, type ApiClient, type ResourceClient } from '../client/index.ts';
 import type { JsonObject, KubeObject } from '../apiserver/objects.ts';
 import type { Logger } from '../util/log.ts';
@@ -34,17 +35,7 @@ export class ApiWriter {
   constructor(api: ApiClient, log: Logger) {
     this.#api = api;
     this.#pods = api.resource(resourceSpecOfKind('Pod', 'v1'));
-    const events = api.resource(resourceSpecOfKind('Event', 'v1'));
-    this.#events = new EventRecorder({
-      component: schedulerName,
-      // kube-scheduler's events name no host.
-      host: '',
-      log,
-      sink: {
-        create: (namespace, event, signal) => events.create(namespace, event, { signal }),
-        patch: (namespace, name, patch, signal) => events.patch(namespace, name, patch, 'merge', { signal }),
-      },
-    });
+    this.#events = controllerEventRecorder(api, schedulerName, log);
   }
 
   /** POSTs the Binding of the pod to `node`. */

@@ -7,6 +7,8 @@
 import { selectorMatches } from '../label-selector.ts';
 import { isPodReady } from '../pod-readiness.ts';
 import type { LabelSelector, Pod } from '../workload-types.ts';
+import { scaledValue as scaledReplicas } from '../deployment-rollout.ts';
+import { timestamp } from '../../api/meta.ts';
 
 /** How long an approved eviction is expected to take before its pod counts as healthy again. */
 export const deletionTimeoutMs = 2 * 60_000;
@@ -55,10 +57,12 @@ export function budgetCovers(budget: Budget, pod: Pod): boolean {
 
 /** intstr's scaled value rounding up: an int as is, "N%" of `total`; throws on anything else. */
 export function scaledValue(value: number | string, total: number): number {
-  if (typeof value === 'number') return value;
-  const match = /^(\d+)%$/.exec(value);
-  if (match?.[1] === undefined) throw new Error(`invalid value for IntOrString: invalid type: string is not a percentage`);
-  return Math.ceil((Number(match[1]) * total) / 100);
+  try {
+    return scaledReplicas(value, total, true);
+  } catch {
+    // The budget's status reports it in the disruption controller's words.
+    throw new Error('invalid value for IntOrString: invalid type: string is not a percentage');
+  }
 }
 
 /** Whether the budget needs the scale of the pods' controllers (maxUnavailable, or a percentage minAvailable). */
@@ -132,7 +136,7 @@ export function withAllowedCondition(status: BudgetStatus, now: string, failure?
  * total scale where the budget needs it; an error there fails the sync safely (nothing allowed).
  */
 export function budgetStatus(budget: Budget, pods: readonly Pod[], expected: ExpectedScale, nowMs: number): { status: BudgetStatus; recheckAtMs: number | null; expired: string[] } {
-  const now = new Date(nowMs).toISOString().replace(/\.\d+Z$/, 'Z');
+  const now = timestamp(nowMs);
   const previous = budget.status;
   const generation = budget.metadata.generation;
   const { pending, recheckAtMs, expired } = pendingDisruptions(previous?.disruptedPods, pods, nowMs);

@@ -23,10 +23,6 @@ export class BoundPods {
     this.#onAdd = onAdd;
   }
 
-  get running(): boolean {
-    return this.#running !== undefined;
-  }
-
   /** Starts the cache if it is not running; resolves once it is synced (false if `signal` aborted first). */
   async start(signal: AbortSignal): Promise<boolean> {
     if (this.#running === undefined) {

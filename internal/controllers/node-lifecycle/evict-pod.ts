@@ -2,6 +2,7 @@
 import type { KubeObject } from '../../apiserver/objects.ts';
 import { ApiStatusError, type ResourceClient } from '../../client/index.ts';
 import type { EventRecorder } from '../../agent/events.ts';
+import { timestamp } from '../../api/meta.ts';
 
 /** Marks the pod as disrupted and deletes it; a pod already gone is fine. */
 export async function evictPod(podApi: ResourceClient, pod: KubeObject, events: EventRecorder, nowMs: number): Promise<void> {
@@ -14,7 +15,7 @@ export async function evictPod(podApi: ResourceClient, pod: KubeObject, events: 
     message: `Marking for deletion Pod ${namespace}/${name}`,
   });
   try {
-    const condition = { type: 'DisruptionTarget', status: 'True', reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint', lastTransitionTime: isoSeconds(nowMs) };
+    const condition = { type: 'DisruptionTarget', status: 'True', reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint', lastTransitionTime: timestamp(nowMs) };
     await podApi.patch(namespace, name, { status: { conditions: [condition] } }, 'strategic', { fieldManager: 'taint-eviction-controller', subresource: 'status' });
     await podApi.delete(namespace, name, { preconditions: { uid: pod.metadata.uid } });
   } catch (error) {
@@ -22,11 +23,7 @@ export async function evictPod(podApi: ResourceClient, pod: KubeObject, events: 
   }
 }
 
-function isStatus(error: unknown, code: number): boolean {
+/** Whether the API answered `error` with this status code. */
+export function isStatus(error: unknown, code: number): boolean {
   return error instanceof ApiStatusError && error.code === code;
-}
-
-/** metav1.Time: RFC 3339 in whole seconds. */
-export function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 }

@@ -11,14 +11,15 @@
  *      pod cache this needs runs only while some node has such a taint (bound-pods.ts).
  */
 import { isPlainObject, type Json, type KubeObject } from '../../apiserver/objects.ts';
-import { ApiStatusError, InformerFactory, objectKey, realClock, sleep, type ApiClient, type Clock } from '../../client/index.ts';
+import { InformerFactory, objectKey, realClock, sleep, type ApiClient, type Clock } from '../../client/index.ts';
 import type { EventRecorder } from '../../agent/events.ts';
 import type { Toleration } from '../../scheduler/types.ts';
 import type { Logger } from '../../util/log.ts';
 import { isSilent, observeProbe, readyStatus, unknownConditions, type NodeCondition, type Probe } from './node-health.ts';
 import { reconcileTaints, wantedNoExecuteKey, wantedNoScheduleKeys, type NodeTaint } from './node-taints.ts';
 import { BoundPods } from './bound-pods.ts';
-import { evictPod, isoSeconds } from './evict-pod.ts';
+import { evictPod, isStatus } from './evict-pod.ts';
+import { timestamp } from '../../api/meta.ts';
 import { EvictionTimers } from './taint-eviction.ts';
 import { noExecuteModes, zoneOf, zoneStates } from './zone-disruption.ts';
 
@@ -113,7 +114,7 @@ export async function runNodeLifecycleController(options: NodeLifecycleOptions, 
       if (silent) silentNodes.add(name);
       else silentNodes.delete(name);
       if (silent) {
-        const updated = unknownConditions(conditions, node.metadata.creationTimestamp ?? '', isoSeconds(now));
+        const updated = unknownConditions(conditions, node.metadata.creationTimestamp ?? '', timestamp(now));
         if (updated !== null) {
           try {
             const body: KubeObject = { ...object, status: { ...(isPlainObject(object.status) ? object.status : {}), conditions: updated as unknown as Json[] } };
@@ -148,7 +149,7 @@ export async function runNodeLifecycleController(options: NodeLifecycleOptions, 
         wantedNoScheduleKeys(conditions, node.spec?.unschedulable === true),
         wantedNoExecuteKey(conditions, heardFrom),
         modes.get(zoneOf(node.metadata.labels)) ?? 'normal',
-        isoSeconds(clock.now()),
+        timestamp(clock.now()),
       );
       result.set(name, next ?? current);
       if (next === null) continue;
@@ -228,8 +229,4 @@ function taintInputs(object: KubeObject): string {
   const node = object as NodeView;
   const conditions = (node.status?.conditions ?? []).map((c) => `${c.type}=${c.status}/${c.reason ?? ''}`);
   return JSON.stringify([node.spec?.unschedulable === true, node.spec?.taints ?? [], conditions, zoneOf(node.metadata.labels)]);
-}
-
-function isStatus(error: unknown, code: number): boolean {
-  return error instanceof ApiStatusError && error.code === code;
 }

@@ -7,7 +7,6 @@
 import { notReadyTaintKey, unreachableTaintKey, unschedulableTaintKey } from '../../scheduler/taints.ts';
 import { nodeStatusUnknownReason, readyStatus, type NodeCondition } from './node-health.ts';
 
-export { notReadyTaintKey, unreachableTaintKey, unschedulableTaintKey };
 
 export interface NodeTaint {
   key: string;
