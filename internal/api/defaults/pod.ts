@@ -13,6 +13,20 @@ const notReadyTolerations: JsonObject[] = ['node.kubernetes.io/not-ready', 'node
   tolerationSeconds: 300,
 }));
 
+/**
+ * Keys whose NoExecute taint the tolerations already cover (no effect, or an empty one,
+ * tolerates every effect): defaulting adds the not-ready/unreachable tolerations only for
+ * the others, as kube-apiserver's DefaultTolerationSeconds does.
+ */
+export function toleratedNoExecuteKeys(tolerations: readonly Json[]): Set<string> {
+  const keys = new Set<string>();
+  for (const t of tolerations) {
+    if (t === null || typeof t !== 'object' || Array.isArray(t) || typeof t.key !== 'string') continue;
+    if (t.effect === undefined || t.effect === null || t.effect === '' || t.effect === 'NoExecute') keys.add(t.key);
+  }
+  return keys;
+}
+
 /** Always for `:latest` or untagged images, IfNotPresent for other tags and digests. */
 export function defaultPullPolicy(image: string): 'Always' | 'IfNotPresent' {
   if (image.includes('@')) return 'IfNotPresent';
@@ -118,7 +132,8 @@ export function defaultPod(pod: JsonObject): void {
   if (spec.priorityClassName === undefined) setDefault(spec, 'priority', 0);
   if (typeof spec.priority === 'number') setDefault(spec, 'preemptionPolicy', 'PreemptLowerPriority');
   const tolerations = arrayOf(spec.tolerations);
-  const extra = notReadyTolerations.filter((t) => !tolerations.some((have) => have.key === t.key && (have.effect === undefined || have.effect === 'NoExecute')));
+  const covered = toleratedNoExecuteKeys(tolerations);
+  const extra = notReadyTolerations.filter((t) => typeof t.key === 'string' && !covered.has(t.key));
   if (extra.length > 0) spec.tolerations = [...(Array.isArray(spec.tolerations) ? spec.tolerations : []), ...extra.map((t) => ({ ...t }))];
   // Requests default to limits for each resource with a limit and no request.
   for (const list of ['initContainers', 'containers']) {

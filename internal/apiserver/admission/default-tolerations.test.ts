@@ -39,4 +39,12 @@ describe('default toleration seconds', () => {
     const created = await pods(t, { notReady: 300, unreachable: 300 }).create('default', { metadata: { name: 'p' }, spec: { containers: [container] } });
     assert.deepEqual(secondsOf(created), { 'node.kubernetes.io/not-ready': 300, 'node.kubernetes.io/unreachable': 300 });
   });
+
+  it('a toleration with an empty effect covers NoExecute: no default is added beside it', async (t) => {
+    const own = [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: '' }];
+    const created = await pods(t, { notReady: 20, unreachable: 5 }).create('default', { metadata: { name: 'p' }, spec: { containers: [container], tolerations: own } });
+    const unreachable = (created.spec as { tolerations: Array<{ key: string }> }).tolerations.filter((t) => t.key === 'node.kubernetes.io/unreachable');
+    assert.equal(unreachable.length, 1);
+    assert.deepEqual(secondsOf(created), { 'node.kubernetes.io/unreachable': undefined, 'node.kubernetes.io/not-ready': 20 });
+  });
 });

@@ -5,7 +5,8 @@
  * sets their tolerationSeconds to the server's --default-*-toleration-seconds.
  */
 import type { ObjectLifecycle } from '../lifecycle.ts';
-import { isPlainObject, type Json } from '../objects.ts';
+import { toleratedNoExecuteKeys } from '../../api/defaults/pod.ts';
+import { isPlainObject } from '../objects.ts';
 
 export interface DefaultTolerationSeconds {
   notReady: number;
@@ -18,17 +19,6 @@ export const defaultTolerationSeconds = 300;
 const notReadyKey = 'node.kubernetes.io/not-ready';
 const unreachableKey = 'node.kubernetes.io/unreachable';
 
-/** Keys of the not-ready/unreachable taints the pod's own tolerations already cover. */
-export function toleratedKeys(tolerations: Json | undefined): Set<string> {
-  const keys = new Set<string>();
-  if (!Array.isArray(tolerations)) return keys;
-  for (const t of tolerations) {
-    if (!isPlainObject(t) || typeof t.key !== 'string') continue;
-    if (t.effect === undefined || t.effect === null || t.effect === '' || t.effect === 'NoExecute') keys.add(t.key);
-  }
-  return keys;
-}
-
 /** `inner` with the seconds of the tolerations it adds to new pods changed to `seconds`. */
 export function withDefaultTolerationSeconds(inner: ObjectLifecycle, seconds: DefaultTolerationSeconds): ObjectLifecycle {
   if (seconds.notReady === defaultTolerationSeconds && seconds.unreachable === defaultTolerationSeconds) return inner;
@@ -39,7 +29,7 @@ export function withDefaultTolerationSeconds(inner: ObjectLifecycle, seconds: De
     created: (object, type) => inner.created(object, type),
     async admit(object, previous, ctx) {
       const isNewPod = previous === null && ctx.type.kind === 'Pod' && ctx.type.group === '' && isPlainObject(object.spec);
-      const given = isNewPod && isPlainObject(object.spec) ? toleratedKeys(object.spec.tolerations) : new Set<string>();
+      const given = isNewPod && isPlainObject(object.spec) ? toleratedNoExecuteKeys(Array.isArray(object.spec.tolerations) ? object.spec.tolerations : []) : new Set<string>();
       await inner.admit(object, previous, ctx);
       if (!isNewPod || !isPlainObject(object.spec) || !Array.isArray(object.spec.tolerations)) return;
       for (const t of object.spec.tolerations) {
