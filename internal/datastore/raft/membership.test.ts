@@ -95,6 +95,8 @@ test('a leader that removes itself steps down and a remaining voter takes over',
   net.get('a').node.proposeConfChange({ type: 'remove', id: 'a' });
   net.stabilize();
   assert.equal(net.get('a').node.status().role, 'follower');
+  // Handed over at once (timeout-now), not found by an election after a timeout.
+  assert.equal(net.leaders().filter((id) => id !== 'a').length, 1, 'no voter took over without an election timeout');
   net.tickAll(25);
   const leaders = net.leaders();
   assert.equal(leaders.length, 1);

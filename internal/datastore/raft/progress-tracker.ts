@@ -37,7 +37,7 @@ export class ProgressTracker {
 
   addLearner(id: NodeId, next: number): Progress {
     this.learners.add(id);
-    const progress = new Progress(next, this.maxInflight, true);
+    const progress = new Progress(next, this.maxInflight);
     this.progress.set(id, progress);
     return progress;
   }
@@ -46,11 +46,8 @@ export class ProgressTracker {
     this.learners.delete(id);
     this.voters.add(id);
     const existing = this.progress.get(id);
-    if (existing !== undefined) {
-      existing.isLearner = false;
-      return existing;
-    }
-    const progress = new Progress(next, this.maxInflight, false);
+    if (existing !== undefined) return existing;
+    const progress = new Progress(next, this.maxInflight);
     this.progress.set(id, progress);
     return progress;
   }
@@ -64,7 +61,7 @@ export class ProgressTracker {
 
   /** Starts every member's progress afresh (a new term): probing from `next`, nothing known to match. */
   resetProgress(next: number): void {
-    for (const [id, old] of this.progress) this.progress.set(id, new Progress(next, this.maxInflight, old.isLearner));
+    for (const id of this.progress.keys()) this.progress.set(id, new Progress(next, this.maxInflight));
   }
 
   quorum(): number {

@@ -5,7 +5,7 @@ import { Progress } from './progress.ts';
 import { ProgressTracker } from './progress-tracker.ts';
 
 test('a probing follower gets one append at a time until it answers', () => {
-  const p = new Progress(5, 4, false);
+  const p = new Progress(5, 4);
   assert.equal(p.isPaused(), false);
   p.sentEntries(7);
   assert.equal(p.isPaused(), true);
@@ -15,7 +15,7 @@ test('a probing follower gets one append at a time until it answers', () => {
 });
 
 test('a replicating follower is paused once the inflight window is full and freed by acknowledgements', () => {
-  const p = new Progress(1, 2, false);
+  const p = new Progress(1, 2);
   p.becomeReplicate();
   p.sentEntries(3);
   p.sentEntries(6);
@@ -26,11 +26,11 @@ test('a replicating follower is paused once the inflight window is full and free
 });
 
 test('a rejection moves next back to the hint, and a stale one is ignored', () => {
-  const p = new Progress(100, 4, false);
+  const p = new Progress(100, 4);
   assert.equal(p.maybeDecrTo(50, 10), false, 'not the append just sent');
   assert.equal(p.maybeDecrTo(99, 10), true);
   assert.equal(p.next, 11);
-  const r = new Progress(1, 4, false);
+  const r = new Progress(1, 4);
   r.maybeUpdate(20);
   r.becomeReplicate();
   assert.equal(r.maybeDecrTo(15, 0), false);
@@ -39,7 +39,7 @@ test('a rejection moves next back to the hint, and a stale one is ignored', () =
 });
 
 test('after a snapshot the follower is probed right after the snapshot index', () => {
-  const p = new Progress(3, 4, false);
+  const p = new Progress(3, 4);
   p.becomeSnapshot(40);
   assert.equal(p.isPaused(), true);
   p.becomeProbe();

@@ -22,12 +22,10 @@ export class Progress {
   /** In `probe` state: an append was sent and its answer is awaited. */
   msgAppFlowPaused = false;
   readonly inflights: Inflights;
-  isLearner: boolean;
 
-  constructor(next: number, maxInflight: number, isLearner: boolean) {
+  constructor(next: number, maxInflight: number) {
     this.next = Math.max(1, next);
     this.inflights = new Inflights(maxInflight);
-    this.isLearner = isLearner;
   }
 
   #resetState(state: ProgressState): void {

@@ -27,7 +27,6 @@ export function stepLeader(r: Raft, m: Message): void {
 
 /** Appends proposed entries to the leader's log and replicates them; throws ProposalDroppedError. */
 export function propose(r: Raft, entries: Entry[]): void {
-  if (!r.tracker.voters.has(r.id)) throw new ProposalDroppedError('this leader is no longer a voter');
   if (r.leadTransferee !== '') {
     throw new ProposalDroppedError(`leadership is being transferred to ${r.leadTransferee}`);
   }

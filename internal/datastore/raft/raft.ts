@@ -108,10 +108,6 @@ export class Raft {
     return this.tracker.voters.has(this.id);
   }
 
-  isLearnerOrRemoved(): boolean {
-    return !this.tracker.voters.has(this.id);
-  }
-
   #reset(term: number): void {
     if (term !== this.term) {
       this.term = term;

@@ -105,3 +105,19 @@ test('entries committed while an earlier Ready is unacknowledged wait for its ad
   node.advance();
   assert.deepEqual(node.ready().committedEntries.map((e) => e.index), [1, 2]);
 });
+
+test('entries replaced after a Ready handed them out are not marked durable by that Ready\'s advance', () => {
+  const storage = new MemoryStorage({ voters: ['a', 'b'], learners: [] });
+  const node = new RawNode({ id: 'b', storage, preVote: false });
+  const app = (term: number, index: number, logTerm: number, entries: Entry[]) => ({
+    type: 'app' as const, from: 'a', to: 'b', term, logTerm, index, entries, commit: 0, reject: false, rejectHint: 0,
+  });
+  node.step(app(1, 0, 0, [entry(1, 1), entry(2, 1)]));
+  const first = node.ready();
+  // A new leader replaces entry 2 before the first Ready is acknowledged.
+  node.step(app(2, 1, 1, [entry(2, 2)]));
+  storage.append(first.entries);
+  node.advance();
+  assert.deepEqual(node.ready().entries.map((e) => [e.index, e.term]), [[2, 2]]);
+});
+

@@ -75,13 +75,14 @@ export class RawNode {
 
   /** Proposes one membership change; throws ProposalDroppedError while another is pending or when it is invalid. */
   proposeConfChange(change: ConfChange): void {
-    validateConfChange(this.#raft, change);
+    // A leader validates it where it appends it (propose); a follower before forwarding it.
+    if (this.#raft.role !== 'leader') validateConfChange(this.#raft, change);
     this.#propose({ index: 0, term: 0, type: 'conf-change', data: encodeConfChange(change) });
   }
 
   #propose(entry: Entry): void {
     const r = this.#raft;
-    if (r.isLearnerOrRemoved()) throw new ProposalDroppedError(`${r.id} is not a voter`);
+    if (!r.promotable()) throw new ProposalDroppedError(`${r.id} is not a voter`);
     if (r.role === 'leader') {
       propose(r, [entry]);
       return;
@@ -135,7 +136,7 @@ export class RawNode {
     return (
       !sameSoft(r.softState(), this.#prevSoft) ||
       !sameHard(r.hardState(), this.#prevHard) ||
-      r.log.unstable.nextEntries().length > 0 ||
+      r.log.unstable.hasNextEntries() ||
       r.log.unstable.nextSnapshot() !== undefined ||
       r.msgs.length > 0 ||
       r.readStates.length > 0 ||

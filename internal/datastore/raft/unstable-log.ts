@@ -37,6 +37,11 @@ export class UnstableLog {
   }
 
   /** Entries not yet handed out for persisting. */
+  /** Whether nextEntries() would hand out any, without copying them. */
+  hasNextEntries(): boolean {
+    return this.offsetInProgress - this.offset < this.entries.length;
+  }
+
   nextEntries(): Entry[] {
     const start = this.offsetInProgress - this.offset;
     return start >= this.entries.length ? [] : this.entries.slice(start);
