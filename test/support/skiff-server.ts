@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Cleanup } from './tmp.ts';
 import { eventually } from './poll.ts';
+import { pidAlive } from './docker.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
 
@@ -153,23 +154,12 @@ function takeLock(lock: string): boolean {
     return true;
   } catch {
     const owner = Number(readFileSync(lock, 'utf8'));
-    if (owner === process.pid || isAlive(owner)) return false;
+    if (owner === process.pid || pidAlive(owner)) return false;
     // The holder is gone: take over by renaming our claim over its file, then check we won.
     renameSync(claim, lock);
     return Number(readFileSync(lock, 'utf8')) === process.pid;
   } finally {
     rmSync(claim, { force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: alive, only another user's.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
