@@ -163,8 +163,9 @@ export class ReplicatedNode implements WritePath {
     const entries = bootstrapLog(id, peerUrl);
     const conf: ConfState = { voters: [id], learners: [] };
     storage.synchronous(true);
-    storage.persist({ term: 1, vote: '', commit: entries.length }, entries, undefined);
     log.database.transaction(() => {
+      storage.persist({ term: 1, vote: '', commit: entries.length }, entries, undefined);
+      storage.flush();
       storage.state.write('id', id);
       storage.state.writeMembership(entries.length, conf, { [id]: peerUrl });
       storage.state.write('applied', entries.length);
@@ -504,6 +505,7 @@ export class ReplicatedNode implements WritePath {
 
   /** Commits the open transaction, then lets out what waited for it. */
   #commit(): void {
+    this.#storage.flush(this.#alone() ? { index: this.#applier.applied, conf: this.#applier.conf } : undefined);
     this.#options.log.database.exec('COMMIT');
     const out = this.#outbox;
     this.#outbox = emptyOutbox();
@@ -513,6 +515,15 @@ export class ReplicatedNode implements WritePath {
     if (out.notify) this.#options.notify();
     for (const read of out.reads) this.#reads.confirmed(read.context, read.index);
     this.#reads.applied();
+  }
+
+  /**
+   * Whether this member is the only one, with no learner either: nobody will ever ask it
+   * for an entry it applied (a member that joins later starts from a snapshot).
+   */
+  #alone(): boolean {
+    const conf = this.#applier.conf;
+    return conf.voters.length === 1 && conf.voters[0] === this.id && conf.learners.length === 0;
   }
 
   #detachSnapshot(): void {

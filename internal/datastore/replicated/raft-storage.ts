@@ -1,7 +1,11 @@
 /**
  * Raft's stable storage in SQLite: the log, the hard state and the compaction point.
- * Raft reads it through the Storage interface; the driver writes a Ready's worth of it in
- * one fully synced transaction (`persist`) before any message of that Ready leaves.
+ * Raft reads it through the Storage interface; the driver records a Ready's worth of it
+ * (`persist`) in a transaction that it syncs before any message of that Ready leaves.
+ * New entries are held in memory until `flush`, just before that transaction commits, so
+ * that a member with nobody to send them to (the only voter, no learners) can compact
+ * them away as soon as they are applied, and never writes them twice: once in the log,
+ * and once as the state they produced.
  * The terms of the kept entries are mirrored in memory, since Raft asks for them often.
  */
 import type { Statement } from 'better-sqlite3';
@@ -48,7 +52,7 @@ export class SqliteRaftStorage implements Storage {
   readonly #insert: Statement<[number, number, number, Uint8Array]>;
   readonly #truncateFrom: Statement<[number]>;
   readonly #dropThrough: Statement<[number]>;
-  readonly #write: (hardState: HardState | undefined, entries: readonly Entry[], snapshot: SnapshotMeta | undefined, within?: () => void) => void;
+  readonly #write: (hardState: HardState | undefined, replaceFrom: number | undefined, snapshot: SnapshotMeta | undefined, within?: () => void) => void;
   #synchronous: 'FULL' | 'NORMAL' | '' = '';
   #hard: HardState;
   #snapshot: SnapshotMeta;
@@ -56,9 +60,12 @@ export class SqliteRaftStorage implements Storage {
   #terms: number[];
   /**
    * The newest entries, contiguous up to lastIndex(): what Raft reads back to apply and
-   * to send to members that keep up, without a trip to SQLite.
+   * to send to members that keep up, without a trip to SQLite. Always holds every entry
+   * not yet written.
    */
   #recent: Entry[] = [];
+  /** The first index not yet written to the table (lastIndex() + 1 when all are). */
+  #unwritten: number;
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
@@ -67,17 +74,13 @@ export class SqliteRaftStorage implements Storage {
     this.#insert = db.prepare(`INSERT OR REPLACE INTO raft_entry (idx, term, type, data) VALUES (?, ?, ?, ?)`);
     this.#truncateFrom = db.prepare(`DELETE FROM raft_entry WHERE idx >= ?`);
     this.#dropThrough = db.prepare(`DELETE FROM raft_entry WHERE idx <= ?`);
-    this.#write = db.transaction((hardState: HardState | undefined, entries: readonly Entry[], snapshot: SnapshotMeta | undefined, within?: () => void) => {
+    this.#write = db.transaction((hardState: HardState | undefined, replaceFrom: number | undefined, snapshot: SnapshotMeta | undefined, within?: () => void) => {
       if (snapshot !== undefined) {
         this.#truncateFrom.run(0);
         this.state.write('snapshot', snapshot);
         within?.();
       }
-      const first = entries[0];
-      if (first !== undefined) {
-        this.#truncateFrom.run(first.index);
-        for (const entry of entries) this.#insert.run(entry.index, entry.term, typeCode[entry.type], entry.data);
-      }
+      if (replaceFrom !== undefined) this.#truncateFrom.run(replaceFrom);
       if (hardState !== undefined) this.state.write('hard', hardState);
     }).immediate;
     this.#hard = this.state.hardState();
@@ -85,6 +88,7 @@ export class SqliteRaftStorage implements Storage {
     this.#terms = (db.prepare(`SELECT term FROM raft_entry WHERE idx > ? ORDER BY idx`).all(this.#snapshot.index) as Array<{ term: number }>).map(
       (row) => row.term,
     );
+    this.#unwritten = this.lastIndex() + 1;
   }
 
   /** Whether this file has never held Raft state (a new member). */
@@ -132,30 +136,52 @@ export class SqliteRaftStorage implements Storage {
   }
 
   /**
-   * Writes what a Ready asks to be durable, in one transaction (or a savepoint of the
-   * caller's, whose commit the caller syncs when mustSync() says so): a received
-   * snapshot (the log before it is dropped), new entries (replacing a conflicting suffix),
-   * the hard state. `within` runs in the same transaction (installing a snapshot's data).
+   * Records what a Ready asks to be durable, in the caller's transaction, whose commit
+   * the caller syncs when mustSync() says so: a received snapshot (the log before it is
+   * dropped), new entries (replacing a conflicting suffix), the hard state. `within` runs
+   * in the same transaction (installing a snapshot's data). The entries reach the table
+   * at `flush`, which the caller must call before it commits.
    */
   persist(hardState: HardState | undefined, entries: readonly Entry[], snapshot: SnapshotMeta | undefined, within?: () => void): void {
     if (hardState === undefined && entries.length === 0 && snapshot === undefined) return;
-    this.#write(hardState, entries, snapshot, within);
-    // Only after the commit: a failed transaction leaves the mirror as the file is.
+    const first = entries[0];
+    const base = snapshot?.index ?? this.#snapshot.index;
+    if (first !== undefined) {
+      if (first.index <= base) throw new Error(`Cannot append entries from index ${first.index}: the log is compacted through ${base}`);
+      const last = snapshot === undefined ? this.lastIndex() : base;
+      if (first.index > last + 1) throw new Error(`Cannot append entries from index ${first.index}: the log ends at ${last}`);
+    }
+    // Rows from the first new entry on are replaced: drop those already written.
+    const replaceFrom = first !== undefined && snapshot === undefined && first.index < this.#unwritten ? first.index : undefined;
+    this.#write(hardState, replaceFrom, snapshot, within);
     if (snapshot !== undefined) {
       this.#snapshot = structuredClone(snapshot);
       this.#terms = [];
       this.#recent = [];
+      this.#unwritten = snapshot.index + 1;
     }
-    const first = entries[0];
     if (first !== undefined) {
-      const keep = first.index - this.#snapshot.index - 1;
-      if (keep < 0) throw new Error(`Cannot append entries from index ${first.index}: the log is compacted through ${this.#snapshot.index}`);
-      this.#terms.length = Math.min(this.#terms.length, keep);
-      if (this.#terms.length < keep) throw new Error(`Cannot append entries from index ${first.index}: the log ends at ${this.lastIndex()}`);
+      this.#terms.length = first.index - this.#snapshot.index - 1;
       for (const entry of entries) this.#terms.push(entry.term);
+      this.#unwritten = Math.min(this.#unwritten, first.index);
       this.#remember(entries);
     }
     if (hardState !== undefined) this.#hard = { ...hardState };
+  }
+
+  /**
+   * Writes the entries persist() recorded, in the caller's transaction, just before it
+   * commits. With `compactThrough` (the applied index, on a member nobody needs entries
+   * from) the log is first compacted through it, so applied entries are never written.
+   */
+  flush(compactThrough?: { index: number; conf: ConfState }): void {
+    if (compactThrough !== undefined) this.compact(compactThrough.index, compactThrough.conf);
+    const last = this.lastIndex();
+    if (this.#unwritten > last) return;
+    const cachedFrom = this.#recent[0]?.index ?? Number.POSITIVE_INFINITY;
+    if (this.#unwritten < cachedFrom) throw new Error(`Cannot write Raft entries from index ${this.#unwritten}: only those from ${cachedFrom} are held`);
+    for (const entry of this.#recent.slice(this.#unwritten - cachedFrom)) this.#insert.run(entry.index, entry.term, typeCode[entry.type], entry.data);
+    this.#unwritten = last + 1;
   }
 
   /**
@@ -184,13 +210,16 @@ export class SqliteRaftStorage implements Storage {
   compact(index: number, conf: ConfState): void {
     if (index <= this.#snapshot.index) return;
     const meta: SnapshotMeta = { index, term: this.term(index), conf };
+    const written = this.#unwritten > this.#snapshot.index + 1;
     this.#db.transaction(() => {
-      this.#dropThrough.run(index);
+      if (written) this.#dropThrough.run(index);
       this.state.write('snapshot', meta);
     }).immediate();
     this.#terms.splice(0, index - this.#snapshot.index);
     this.#snapshot = meta;
-    this.#recent = this.#recent.filter((entry) => entry.index > index);
+    this.#unwritten = Math.max(this.#unwritten, index + 1);
+    const cachedFrom = this.#recent[0]?.index;
+    if (cachedFrom !== undefined && cachedFrom <= index) this.#recent.splice(0, Math.min(this.#recent.length, index - cachedFrom + 1));
   }
 
   #remember(entries: readonly Entry[]): void {
@@ -200,7 +229,9 @@ export class SqliteRaftStorage implements Storage {
     // Keep the cache contiguous: drop a replaced suffix, or everything if there is a gap.
     if (cachedFrom === undefined || first.index < cachedFrom || first.index > cachedFrom + this.#recent.length) this.#recent = [];
     else this.#recent.length = first.index - cachedFrom;
-    this.#recent.push(...entries);
-    if (this.#recent.length > recentEntries) this.#recent.splice(0, this.#recent.length - recentEntries);
+    for (const entry of entries) this.#recent.push(entry);
+    // Entries not yet written stay, however many.
+    const keep = Math.max(recentEntries, this.lastIndex() + 1 - this.#unwritten);
+    if (this.#recent.length > keep) this.#recent.splice(0, this.#recent.length - keep);
   }
 }

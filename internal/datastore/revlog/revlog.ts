@@ -98,11 +98,13 @@ export class RevLog {
   /**
    * Applies the commands in order, in one transaction: one commit, one fsync. A command
    * that fails with a DatastoreError is rolled back alone and reported in its outcome;
-   * any other error (disk full, I/O) rolls the whole batch back and is thrown.
+   * any other error (disk full, I/O) rolls the whole batch back and is thrown. Called
+   * within a transaction the caller opened, the batch is part of it (no savepoint of its
+   * own): a thrown error leaves the caller to roll that transaction back.
    */
   applyBatch(commands: readonly Command[], within?: () => void): ApplyOutcome[] {
     this.#assertOpen();
-    const run = this.#db.transaction((): ApplyOutcome[] => {
+    const body = (): ApplyOutcome[] => {
       this.#applier.loadHead();
       const outcomes = commands.map((command): ApplyOutcome => {
         const before = this.#applier.head;
@@ -119,9 +121,9 @@ export class RevLog {
       // transaction, so a crash can never apply an entry twice or skip one.
       within?.();
       return outcomes;
-    });
+    };
     try {
-      const outcomes = run.immediate();
+      const outcomes = this.#db.inTransaction ? body() : this.#db.transaction(body).immediate();
       this.stats.batches += 1;
       this.stats.commands += commands.length;
       this.#head = this.#applier.head;
