@@ -1,11 +1,14 @@
 /**
  * The data of a normal Raft entry: one datastore command and the id of the request that
  * proposed it, so the member that proposed it can hand the outcome of applying it back to
- * its caller. JSON, with byte values as text when they are UTF-8 (`{"$t": "..."}`) and
- * base64 otherwise (`{"$b": "..."}`): a log that outlives upgrades should be readable
- * without the program that wrote it.
+ * its caller. A line of JSON (the proposal, each byte value in it replaced by `{"$v": i}`,
+ * and `sizes`, the length of every byte value), then the byte values as they are, one
+ * after the other. A log that outlives upgrades stays readable without the program that
+ * wrote it (object values are JSON text themselves), and a value is copied once rather
+ * than escaped into a string and out again.
  */
 import type { Command } from '../command.ts';
+import type { Compare, Op, TxnRequest } from '../types.ts';
 
 export interface ProposedCommand {
   /** Unique per proposal across restarts and members ('' for none). */
@@ -13,39 +16,85 @@ export interface ProposedCommand {
   command: Command;
 }
 
-const encoder = new TextEncoder();
+interface Ref {
+  $v: number;
+}
+
 const decoder = new TextDecoder();
+const newline = 0x0a;
 
-const strictText = new TextDecoder('utf-8', { fatal: true });
-
-/** Bytes as `{"$t": text}` when they are UTF-8 (object values: JSON), else `{"$b": base64}`. */
-function bytesValue(value: Uint8Array): { $t: string } | { $b: string } {
-  try {
-    return { $t: strictText.decode(value) };
-  } catch {
-    return { $b: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') };
-  }
+/** The command with each byte value moved to `values` and replaced by a reference. */
+function withRefs(command: Command, values: Uint8Array[]): unknown {
+  if (command.type !== 'txn') return command;
+  const ref = (value: Uint8Array): Ref => ({ $v: values.push(value) - 1 });
+  const op = (item: Op): unknown => (item.type === 'put' ? { ...item, value: ref(item.value) } : item);
+  const { compare, success, failure } = command.txn;
+  return {
+    type: 'txn',
+    txn: {
+      compare: compare.map((item) => (item.value instanceof Uint8Array ? { ...item, value: ref(item.value) } : item)),
+      success: success.map(op),
+      failure: failure.map(op),
+    },
+  };
 }
 
 export function encodeCommand(proposal: ProposedCommand): Uint8Array {
-  return encoder.encode(JSON.stringify(proposal, (_key, value: unknown) => (value instanceof Uint8Array ? bytesValue(value) : value)));
+  const values: Uint8Array[] = [];
+  const command = withRefs(proposal.command, values);
+  const head = `${JSON.stringify({ id: proposal.id, command, sizes: values.map((value) => value.byteLength) })}\n`;
+  const headBytes = Buffer.byteLength(head);
+  let total = headBytes;
+  for (const value of values) total += value.byteLength;
+  const out = Buffer.allocUnsafe(total);
+  out.write(head, 0, 'utf8');
+  let offset = headBytes;
+  for (const value of values) {
+    out.set(value, offset);
+    offset += value.byteLength;
+  }
+  return out;
+}
+
+function invalid(data: Uint8Array, why: string): Error {
+  return new Error(`Cannot decode a Raft entry as a datastore command (${why}): ${decoder.decode(data.subarray(0, 80))}`);
 }
 
 export function decodeCommand(data: Uint8Array): ProposedCommand {
-  const value = JSON.parse(decoder.decode(data), (_key, item: unknown) => {
-    if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
-      if (Object.keys(item).length === 1) {
-        const { $b, $t } = item as { $b?: unknown; $t?: unknown };
-        if (typeof $t === 'string') return encoder.encode($t);
-        if (typeof $b === 'string') return new Uint8Array(Buffer.from($b, 'base64'));
-      }
-    }
-    return item;
-  }) as ProposedCommand;
-  if (typeof value !== 'object' || value === null || typeof value.id !== 'string' || typeof value.command?.type !== 'string') {
-    throw new Error(`Cannot decode a Raft entry as a datastore command: ${decoder.decode(data.subarray(0, 80))}`);
+  const end = data.indexOf(newline);
+  if (end < 0) throw invalid(data, 'no end of its first line');
+  let head: { id?: unknown; command?: { type?: unknown; txn?: TxnRequest }; sizes?: unknown };
+  try {
+    head = JSON.parse(decoder.decode(data.subarray(0, end))) as typeof head;
+  } catch (error) {
+    throw invalid(data, error instanceof Error ? error.message : String(error));
   }
-  return value;
+  const { id, command, sizes } = head;
+  if (typeof id !== 'string' || typeof command?.type !== 'string' || !Array.isArray(sizes)) throw invalid(data, 'not a proposal');
+  const values: Uint8Array[] = [];
+  let offset = end + 1;
+  for (const size of sizes) {
+    if (!Number.isSafeInteger(size) || (size as number) < 0 || offset + (size as number) > data.byteLength) throw invalid(data, 'value sizes beyond its end');
+    values.push(new Uint8Array(data.buffer, data.byteOffset + offset, size as number));
+    offset += size as number;
+  }
+  if (offset !== data.byteLength) throw invalid(data, `${data.byteLength - offset} bytes after its values`);
+  const value = (item: unknown): Uint8Array => {
+    const index = (item as Partial<Ref> | null)?.$v;
+    const bytes = typeof index === 'number' ? values[index] : undefined;
+    if (bytes === undefined) throw invalid(data, `a byte value refers to no value (${JSON.stringify(item)})`);
+    return bytes;
+  };
+  if (command.type === 'txn' && command.txn !== undefined) {
+    const op = (item: Op): Op => (item.type === 'put' ? { ...item, value: value(item.value) } : item);
+    const txn = command.txn;
+    command.txn = {
+      compare: txn.compare.map((item): Compare => (typeof item.value === 'number' ? item : { ...item, value: value(item.value) })),
+      success: txn.success.map(op),
+      failure: txn.failure.map(op),
+    };
+  }
+  return { id, command: command as Command };
 }
 
 const idPrefix = '{"id":"';
