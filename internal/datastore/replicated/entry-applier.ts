@@ -11,7 +11,7 @@ import { decodeConfChange, type ConfChange, type ConfState, type Entry } from '.
 import type { RevLog } from '../revlog/revlog.ts';
 import { decodeCommand, peekCommandId, type ProposedCommand } from './command-codec.ts';
 import type { SqliteRaftStorage } from './raft-storage.ts';
-import { requestWindow, type Members } from './raft-state.ts';
+import { AppliedRequests, requestWindow, type Members } from './raft-state.ts';
 
 export type Outcome = { ok: true; result: CommandResult } | { ok: false; error: unknown };
 
@@ -42,9 +42,11 @@ export class EntryApplier {
   #conf: ConfState = { voters: [], learners: [] };
   #members: Members = {};
   #confWaits: ConfWait[] = [];
+  readonly #requests: AppliedRequests;
 
   constructor(hooks: EntryApplierHooks) {
     this.#hooks = hooks;
+    this.#requests = new AppliedRequests(hooks.log.database);
     this.reload();
   }
 
@@ -66,6 +68,7 @@ export class EntryApplier {
     this.#applied = state.applied;
     this.#conf = state.conf;
     this.#members = state.members;
+    this.#requests.reload();
     this.#hooks.onMembers(this.#members, this.#conf);
   }
 
@@ -83,8 +86,8 @@ export class EntryApplier {
       const outcomes = this.#hooks.log.applyBatch(
         proposals.map((proposal) => proposal.command),
         () => {
-          for (const item of run) if (item.proposal !== null && item.proposal.id !== '') state.rememberRequest(item.proposal.id, item.index);
-          if (Math.floor(last / 1000) > Math.floor(first / 1000)) state.forgetRequestsBefore(last - requestWindow);
+          this.#requests.remember(run.flatMap((item) => (item.proposal === null || item.proposal.id === '' ? [] : [[item.proposal.id, item.index] as [string, number]])));
+          if (Math.floor(last / 1000) > Math.floor(first / 1000)) this.#requests.forgetBefore(last - requestWindow);
           state.write('applied', last);
         },
       );
@@ -107,7 +110,7 @@ export class EntryApplier {
       if (entry.index <= this.#applied) continue;
       const proposal = entry.data.byteLength === 0 ? null : this.#proposal(entry.data);
       // A proposal made again after a leader change, whose first copy was applied: nothing to do.
-      const repeated = proposal !== null && proposal.id !== '' && (ids.has(proposal.id) || state.seenRequest(proposal.id, entry.index));
+      const repeated = proposal !== null && proposal.id !== '' && (ids.has(proposal.id) || this.#requests.seen(proposal.id, entry.index));
       if (proposal !== null) ids.add(proposal.id);
       batch.push({ index: entry.index, proposal: repeated ? null : proposal });
     }

@@ -8,7 +8,8 @@
  *   (membership as of `applied`, and each member's peer address), `id` (this member).
  * - `raft_conf_history`: membership after each applied change, so the membership as of
  *   any compaction point is known.
- * - `raft_request`: ids of the proposals applied within the last `requestWindow` entries.
+ * - `raft_request_batch`: ids of the proposals applied within the last `requestWindow`
+ *   entries, one row per applied batch (its last index, and its ids with their indexes).
  *   A member proposes again what it fears was lost with a leader; the copy that comes
  *   second changes nothing, on every member alike, since the table is part of the state.
  *
@@ -31,10 +32,10 @@ CREATE TABLE IF NOT EXISTS raft_state (
   name TEXT PRIMARY KEY,
   value TEXT NOT NULL
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS raft_request (
-  id TEXT PRIMARY KEY,
-  idx INTEGER NOT NULL
-) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS raft_request_batch (
+  idx INTEGER PRIMARY KEY,
+  requests TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS raft_conf_history (
   idx INTEGER PRIMARY KEY,
   conf TEXT NOT NULL
@@ -59,6 +60,15 @@ export const emptyConf = (): ConfState => ({ voters: [], learners: [] });
 /** Creates the Raft tables when missing; idempotent. */
 function ensureRaftTables(db: SqliteDatabase): void {
   db.exec(schema);
+  // Files written before the ids were kept per batch: one batch of all their ids.
+  const old = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'raft_request'`).get();
+  if (old !== undefined) {
+    db.transaction(() => {
+      db.exec(`INSERT INTO raft_request_batch (idx, requests)
+        SELECT max(idx), json_group_array(json_array(id, idx)) FROM (SELECT id, idx FROM raft_request ORDER BY idx) HAVING count(*) > 0;
+        DROP TABLE raft_request`);
+    })();
+  }
 }
 
 /** Typed access to `raft_state` and the membership history. */
@@ -67,9 +77,6 @@ export class RaftStateTable {
   readonly #put: Statement<[string, string]>;
   readonly #putHistory: Statement<[number, string]>;
   readonly #historyAt: Statement<[number], { conf: string }>;
-  readonly #seen: Statement<[string], { idx: number }>;
-  readonly #remember: Statement<[string, number]>;
-  readonly #forget: Statement<[number]>;
 
   constructor(db: SqliteDatabase) {
     ensureRaftTables(db);
@@ -77,9 +84,6 @@ export class RaftStateTable {
     this.#put = db.prepare(`INSERT INTO raft_state (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`);
     this.#putHistory = db.prepare(`INSERT OR REPLACE INTO raft_conf_history (idx, conf) VALUES (?, ?)`);
     this.#historyAt = db.prepare(`SELECT conf FROM raft_conf_history WHERE idx <= ? ORDER BY idx DESC LIMIT 1`);
-    this.#seen = db.prepare(`SELECT idx FROM raft_request WHERE id = ?`);
-    this.#remember = db.prepare(`INSERT INTO raft_request (id, idx) VALUES (?, ?)`);
-    this.#forget = db.prepare(`DELETE FROM raft_request WHERE idx <= ?`);
   }
 
   read<T>(name: string, fallback: T): T {
@@ -114,29 +118,68 @@ export class RaftStateTable {
     this.#putHistory.run(index, JSON.stringify(conf));
   }
 
+  /** Membership as of `index` (the newest change at or before it). */
+  confAt(index: number): ConfState {
+    const row = this.#historyAt.get(index);
+    return row === undefined ? emptyConf() : (JSON.parse(row.conf) as ConfState);
+  }
+}
+
+/**
+ * The ids of the proposals applied within the window, in `raft_request_batch` and, for the
+ * check made on every entry, in memory. Members apply in batches of their own, so their
+ * rows differ; the ids and indexes in them, and so every decision, do not.
+ */
+export class AppliedRequests {
+  readonly #all: Statement<[], { requests: string }>;
+  readonly #insert: Statement<[number, string]>;
+  readonly #forget: Statement<[number]>;
+  /** Id → index applied at, in the order applied (empty until the first reload()). */
+  #byId = new Map<string, number>();
+
+  constructor(db: SqliteDatabase) {
+    ensureRaftTables(db);
+    this.#all = db.prepare(`SELECT requests FROM raft_request_batch ORDER BY idx`);
+    this.#insert = db.prepare(`INSERT INTO raft_request_batch (idx, requests) VALUES (?, ?)`);
+    this.#forget = db.prepare(`DELETE FROM raft_request_batch WHERE idx <= ?`);
+  }
+
+  /** Reads the ids back from the file (after a snapshot replaced the table). */
+  reload(): void {
+    this.#byId = new Map();
+    for (const row of this.#all.iterate()) for (const [id, index] of JSON.parse(row.requests) as Array<[string, number]>) this.#set(id, index);
+  }
+
   /**
    * Whether a proposal with this id was applied within the window before `index`. The
    * window is checked here, not left to pruning, so that members that prune at other
    * moments still decide alike.
    */
-  seenRequest(id: string, index: number): boolean {
-    const row = this.#seen.get(id);
-    return row !== undefined && row.idx > index - requestWindow;
+  seen(id: string, index: number): boolean {
+    const applied = this.#byId.get(id);
+    return applied !== undefined && applied > index - requestWindow;
   }
 
-  /** Remembers a proposal applied at `index`. */
-  rememberRequest(id: string, index: number): void {
-    this.#remember.run(id, index);
+  /** Remembers the proposals of one applied batch, as [id, index] in index order. */
+  remember(requests: Array<[string, number]>): void {
+    const last = requests[requests.length - 1];
+    if (last === undefined) return;
+    this.#insert.run(last[1], JSON.stringify(requests));
+    for (const [id, index] of requests) this.#set(id, index);
   }
 
-  /** Drops the ids applied at or before `index` (outside every later window). */
-  forgetRequestsBefore(index: number): void {
+  /** Drops the batches that end at or before `index` (outside every later window). */
+  forgetBefore(index: number): void {
     this.#forget.run(index);
+    for (const [id, applied] of this.#byId) {
+      if (applied > index) break;
+      this.#byId.delete(id);
+    }
   }
 
-  /** Membership as of `index` (the newest change at or before it). */
-  confAt(index: number): ConfState {
-    const row = this.#historyAt.get(index);
-    return row === undefined ? emptyConf() : (JSON.parse(row.conf) as ConfState);
+  #set(id: string, index: number): void {
+    // Re-inserted, so the map stays in the order applied.
+    this.#byId.delete(id);
+    this.#byId.set(id, index);
   }
 }

@@ -153,7 +153,7 @@ export class SqliteRaftStorage implements Storage {
     }
     // Rows from the first new entry on are replaced: drop those already written.
     const replaceFrom = first !== undefined && snapshot === undefined && first.index < this.#unwritten ? first.index : undefined;
-    this.#write(hardState, replaceFrom, snapshot, within);
+    if (hardState !== undefined || replaceFrom !== undefined || snapshot !== undefined) this.#write(hardState, replaceFrom, snapshot, within);
     if (snapshot !== undefined) {
       this.#snapshot = structuredClone(snapshot);
       this.#terms = [];

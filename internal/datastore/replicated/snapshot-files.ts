@@ -87,7 +87,7 @@ export function copySnapshotContents(db: SqliteDatabase): void {
     DELETE FROM main.meta; INSERT INTO main.meta SELECT * FROM snap.meta;
     DELETE FROM main.sqlite_sequence WHERE name = 'kv';
     INSERT INTO main.sqlite_sequence (name, seq) SELECT name, seq FROM snap.sqlite_sequence WHERE name = 'kv';
-    DELETE FROM main.raft_request; INSERT INTO main.raft_request SELECT * FROM snap.raft_request;
+    DELETE FROM main.raft_request_batch; INSERT INTO main.raft_request_batch SELECT * FROM snap.raft_request_batch;
     DELETE FROM main.raft_conf_history; INSERT INTO main.raft_conf_history SELECT * FROM snap.raft_conf_history;
     DELETE FROM main.raft_state WHERE name IN ('applied', 'conf', 'members');
     INSERT INTO main.raft_state SELECT * FROM snap.raft_state WHERE name IN ('applied', 'conf', 'members');
