@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { it } from 'node:test';
-import { startHaCluster, type HaCluster } from './support/ha-cluster.ts';
+import { startHaCluster, startSingleServer, type HaCluster } from './support/ha-cluster.ts';
 import { skiffBinary, skiffEnv } from './support/skiff-server.ts';
 import { performKv, startKvRecorder, type KvRecording } from './support/kv-recorder.ts';
 import { checkOperations, kvModel, type CheckResult, type KvInput, type KvOutput } from './support/linearizability.ts';
@@ -256,4 +256,21 @@ it('a server that leaves hands on leadership and is removed from the voters; the
     const outcome = await performKv((s, req, ms) => cluster.send(s, req, ms), server, namespace, { op: 'create', key: `after-leave-${server}`, value: 'x' }, 5000);
     assert.equal(outcome.kind === 'answered' && outcome.output.result, 'ok', `${server} did not take a write after the leave: ${JSON.stringify(outcome)}`);
   }
+});
+
+it('a single server restarted with --cluster-init grows into three, with its objects on every member and writes taken anywhere', async (t) => {
+  const cluster = await startSingleServer(t);
+  const before = startCreateLoad(cluster, 'single', 4, () => ['s1']);
+  await eventually('the single server to take 40 writes', () => before.acked.size >= 40, 20_000, 50);
+  await before.stop();
+  await cluster.grow();
+  for (const server of cluster.names) await assertAllPresent(cluster, server, 'single', before.acked);
+  // Every member serves writes (a follower forwards them to the leader).
+  const after = startCreateLoad(cluster, 'grown', 3, () => [...cluster.names]);
+  await eventually('the grown cluster to take 30 writes', () => after.acked.size >= 30, 20_000, 50);
+  await after.stop();
+  for (const server of cluster.names) await assertAllPresent(cluster, server, 'grown', after.acked);
+  const status = await cluster.status('s3');
+  assert.equal(status.members.length, 3);
+  assert.ok(status.members.every((member) => member.voter));
 });

@@ -61,6 +61,14 @@ export async function startHaCluster(t: Cleanup, options: HaClusterOptions = {})
   return cluster;
 }
 
+/** Starts s1 alone, as a plain single server (no --cluster-init); `grow()` makes it three. */
+export async function startSingleServer(t: Cleanup, options: HaClusterOptions = {}): Promise<HaCluster> {
+  const cluster = new HaCluster(options);
+  t.after(() => cluster.close());
+  await cluster.startAlone();
+  return cluster;
+}
+
 /** A running three-server cluster; names are s1, s2, s3. */
 export class HaCluster {
   readonly names = ['s1', 's2', 's3'] as const;
@@ -74,6 +82,30 @@ export class HaCluster {
   }
 
   async start(): Promise<void> {
+    await this.#prepare(true);
+    const first = this.#member('s1');
+    await this.#launch(first, first.args);
+    await this.#joinOthers();
+  }
+
+  /** Starts s1 without --cluster-init: a single server, as most clusters begin. */
+  async startAlone(): Promise<void> {
+    await this.#prepare(false);
+    const first = this.#member('s1');
+    await this.#launch(first, first.args);
+  }
+
+  /** Restarts the single server s1 with --cluster-init, keeping its files, and joins s2 and s3. */
+  async grow(): Promise<void> {
+    const first = this.#member('s1');
+    await this.kill('s1', 'SIGTERM');
+    const [server = 'server', ...rest] = first.args;
+    first.args = [server, '--cluster-init', ...rest];
+    await this.#launch(first, first.args);
+    await this.#joinOthers();
+  }
+
+  async #prepare(clusterInit: boolean): Promise<void> {
     for (const [i, name] of this.names.entries()) {
       const dir = mkdtempSync(join(tmpdir(), `skiff-ha-${name}-`));
       const address = `127.0.0.${i + 1}`;
@@ -88,15 +120,18 @@ export class HaCluster {
       ];
       const member: MemberState = {
         name, address, apiPort, peerPort, url: `https://${address}:${apiPort}`, dir, kubeconfig,
-        args: i === 0 ? ['server', '--cluster-init', ...args] : ['server', ...args],
+        args: i === 0 && clusterInit ? ['server', '--cluster-init', ...args] : ['server', ...args],
         child: null, exited: Promise.resolve(), output: '', agent: null,
         log: () => member.output,
       };
       this.#members.set(name, member);
     }
+  }
+
+  /** Joins s2 and s3 with s1's server token; waits until all three are voters. */
+  async #joinOthers(): Promise<void> {
     const [first, ...joiners] = this.names.map((name) => this.#member(name));
     if (first === undefined) throw new Error('a cluster needs a first server');
-    await this.#launch(first, first.args);
     const tokenFile = join(first.dir, 'data', 'server', 'server-token');
     const token = await eventually(`${tokenFile} to hold the server join token`, () => existsSync(tokenFile) && readFileSync(tokenFile, 'utf8').trim(), 10_000, 50);
     for (const member of joiners) {
