@@ -274,3 +274,21 @@ it('a single server restarted with --cluster-init grows into three, with its obj
   assert.equal(status.members.length, 3);
   assert.ok(status.members.every((member) => member.voter));
 });
+
+it('the kubernetes Service lists every running server: one that stops leaves it at once, a killed one once its lease expires', async (t) => {
+  const cluster = await startHaCluster(t);
+  const listed = async (server: string): Promise<string[]> => {
+    const response = await cluster.send(server, { method: 'GET', path: '/api/v1/namespaces/default/endpoints/kubernetes' });
+    assert.equal(response.status, 200, response.body.toString());
+    const body = jsonBody(response) as { subsets?: Array<{ addresses?: Array<{ ip: string }>; ports?: Array<{ port: number }> }> };
+    return (body.subsets ?? []).flatMap((subset) => (subset.addresses ?? []).flatMap((address) => (subset.ports ?? []).map((port) => `${address.ip}:${port.port}`))).sort();
+  };
+  const of = (...names: string[]): string[] => names.map((name) => `${cluster.member(name).address}:${cluster.member(name).apiPort}`).sort();
+  await eventually('all three servers listed', async () => JSON.stringify(await listed('s1')) === JSON.stringify(of('s1', 's2', 's3')), 15_000, 100);
+  await cluster.kill('s3', 'SIGTERM');
+  assert.deepEqual(await listed('s1'), of('s1', 's2'), 'a server that stopped is withdrawn as it stops');
+  await cluster.restart('s3');
+  await eventually('s3 listed again', async () => JSON.stringify(await listed('s2')) === JSON.stringify(of('s1', 's2', 's3')), 15_000, 100);
+  await cluster.kill('s2');
+  await eventually('the killed s2 dropped once its lease expired', async () => JSON.stringify(await listed('s1')) === JSON.stringify(of('s1', 's3')), 40_000, 250);
+});

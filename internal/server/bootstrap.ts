@@ -1,7 +1,7 @@
 /**
  * Objects every cluster has from its first start: the system namespaces, a `default`
  * ServiceAccount in each, and the `kubernetes` Service in `default` that points at the API
- * (with its Endpoints and EndpointSlice).
+ * (its endpoints are kept by ApiEndpoints).
  */
 import type { StorageRegistry } from '../apiserver/registry.ts';
 import type { ResourceStorage } from '../apiserver/rest.ts';
@@ -15,7 +15,6 @@ export const systemNamespaces = ['default', 'kube-system', 'kube-public', 'kube-
 
 export interface BootstrapOptions {
   serviceCidr: Ipv4Cidr;
-  apiAddress: string;
   apiPort: number;
 }
 
@@ -38,22 +37,10 @@ export async function bootstrapCluster(registry: StorageRegistry, options: Boots
       },
     }),
   );
-  // The API's own endpoints follow its address (a DHCP lease may have moved it since the last start).
-  await upsert(registry.get('', 'v1', 'endpoints'), 'kubernetes', {
-    metadata: { name: 'kubernetes', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
-    subsets: [{ addresses: [{ ip: options.apiAddress }], ports: [{ name: 'https', port: options.apiPort, protocol: 'TCP' }] }],
-  });
-  // The service proxy reads EndpointSlices: like kube-apiserver, write the API's own.
-  await upsert(registry.get('discovery.k8s.io', 'v1', 'endpointslices'), 'kubernetes', {
-    metadata: { name: 'kubernetes', labels: { 'kubernetes.io/service-name': 'kubernetes' } },
-    addressType: 'IPv4',
-    endpoints: [{ addresses: [options.apiAddress], conditions: { ready: true } }],
-    ports: [{ name: 'https', port: options.apiPort, protocol: 'TCP' }],
-  });
 }
 
 /** Creates `body` in `default`, or rewrites the stored object when its content differs. */
-async function upsert(storage: ResourceStorage, name: string, body: Record<string, unknown> & { metadata: Record<string, unknown> }): Promise<void> {
+export async function upsert(storage: ResourceStorage, name: string, body: Record<string, unknown> & { metadata: Record<string, unknown> }): Promise<void> {
   let current: KubeObject;
   try {
     current = await storage.get('default', name);

@@ -32,6 +32,7 @@ import { buildInfo } from '../cli/build-info.ts';
 import type { Logger } from '../util/log.ts';
 import { hostIpv4Addresses, nthAddress, parseIpv4Cidr } from '../util/ip.ts';
 import { bootstrapCluster } from './bootstrap.ts';
+import { ApiEndpoints } from './api-endpoints.ts';
 import { GarbageCollector } from '../controllers/garbage-collector.ts';
 import { NamespaceFinalizer } from '../controllers/namespace-finalizer.ts';
 import { loadTokenFile } from './tokens.ts';
@@ -219,12 +220,15 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     nodeProxy.upgrade(req, socket, head, route.pod, route.subresource);
   });
   https.keepAliveTimeout = 65_000;
+  let endpoints: ApiEndpoints;
   try {
     port = await listen(https, config.port, config.bindAddress);
     // Pods reach the API through the kubernetes Service, so its endpoint must be an address
     // other network namespaces can reach: a host address rather than loopback when serving on all.
     const apiAddress = config.bindAddress === '0.0.0.0' ? (hostIpv4Addresses()[0] ?? advertise) : advertise;
-    await bootstrapCluster(registry, { serviceCidr, apiPort: port, apiAddress });
+    await bootstrapCluster(registry, { serviceCidr, apiPort: port });
+    endpoints = new ApiEndpoints({ registry, store, self: { ip: apiAddress, port }, shared: clustered, log: log.with({ component: 'api endpoints' }) });
+    await endpoints.register();
     const adminKubeconfig = kubeconfigYaml({ server: `https://${advertise}:${port}`, caPem: certificates.ca.certPem, clientCertPem: certificates.admin.certPem, clientKeyPem: certificates.admin.keyPem });
     await writeKubeconfig(config.kubeconfigPath, adminKubeconfig);
     // Commands run on this machine (skiff token …) find the API through the data directory.
@@ -247,6 +251,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     runController('garbage collector', (signal) => new GarbageCollector(registry, store, log).run(signal));
     runController('namespace finalizer', (signal) => new NamespaceFinalizer(registry, store, log).run(signal));
   }
+  runController('api endpoints', (signal) => endpoints.run(signal));
   runController('server removal', (signal) => removeDeletedServers({ registry, store, node: datastore.node, log: log.with({ component: 'datastore' }), signal }));
   runController('snapshot schedule', (signal) => snapshots.runSchedule({ cron: config.snapshotScheduleCron ?? '', retention: config.snapshotRetention ?? 5 }, signal));
   const url = `https://${advertise}:${port}`;
@@ -290,6 +295,8 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
         if (Object.keys(datastore.node.members).length > 1) log.warn('stopping while leading the datastore: no voter took over leadership in time');
       }
       controllers.abort();
+      // Other servers take this one out of the kubernetes Service at once.
+      await endpoints.unregister().catch((error: unknown) => log.warn('could not withdraw this server from the kubernetes Service endpoints (they drop it once its lease expires)', { error: String(error) }));
       // Components finish their last writes (a leader gives up its Lease) while the API still serves; a hung one is not waited for long.
       await Promise.race([Promise.allSettled(running), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
       for (const api of loopbacks) api.close();
