@@ -245,6 +245,9 @@ it('a server that leaves hands on leadership and is removed from the voters; the
   });
   assert.equal(result.status, 0, `skiff server leave failed: ${result.stderr}`);
   assert.match(result.stdout, /left the cluster; 2 members remain/, `stdout: ${result.stdout} stderr: ${result.stderr}`);
+  // Still running, it learns from the others (410 Gone on the peer port) that it was removed.
+  await eventually(`${leaving} to know it was removed`, async () => (await cluster.status(leaving)).removed, 15_000, 100);
+  assert.match(cluster.member(leaving).log(), /was removed from the cluster \(member .* says so\): stop this server/);
   await cluster.kill(leaving);
   const rest = cluster.names.filter((name) => name !== leaving);
   const next = await cluster.leader();

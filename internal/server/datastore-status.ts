@@ -20,6 +20,8 @@ export interface DatastoreStatus {
   applied: number;
   /** The Raft log was compacted up to here: a member further behind catches up by snapshot. */
   compacted: number;
+  /** Another member refused this one's messages: it was removed from the cluster. */
+  removed: boolean;
   members: Array<{ id: string; peerUrl: string; voter: boolean }>;
 }
 
@@ -34,6 +36,7 @@ export function datastoreStatus(node: ReplicatedNode): DatastoreStatus {
     commit: status.commit,
     applied: status.applied,
     compacted: node.compactedIndex,
+    removed: node.removed,
     members: [...status.conf.voters.map((id) => ({ id, voter: true })), ...status.conf.learners.map((id) => ({ id, voter: false }))].map((member) => ({
       ...member,
       peerUrl: members[member.id] ?? '',

@@ -68,6 +68,8 @@ export async function openServerDatastore(options: ServerDatastoreOptions): Prom
         await node.receiveSnapshot(message, data);
       },
       onUnreachable: (id) => node?.reportUnreachable(id),
+      isRemoved: (id) => node?.isRemoved(id) ?? false,
+      onRemoved: (by) => node?.markRemoved(by),
       onSnapshotStatus: (id, ok) => node?.reportSnapshot(id, ok),
       log,
     });

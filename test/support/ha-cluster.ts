@@ -22,6 +22,7 @@ export interface DatastoreStatus {
   term: number;
   commit: number;
   applied: number;
+  removed: boolean;
   members: Array<{ id: string; peerUrl: string; voter: boolean }>;
 }
 
@@ -326,6 +327,7 @@ function parseStatus(body: unknown, name: string): DatastoreStatus {
     term: number(o.term),
     commit: number(o.commit),
     applied: number(o.applied),
+    removed: o.removed === true,
     members: (o.members as unknown[]).map((m) => {
       const member = (typeof m === 'object' && m !== null ? m : fail()) as Record<string, unknown>;
       return { id: String(member.id), peerUrl: String(member.peerUrl), voter: member.voter === true };

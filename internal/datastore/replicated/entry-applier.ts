@@ -7,7 +7,7 @@
  */
 import type { Command, CommandResult } from '../command.ts';
 import { WriteTimeoutError } from '../errors.ts';
-import { decodeConfChange, type ConfChange, type ConfState, type Entry } from '../raft/types.ts';
+import { decodeConfChange, type ConfChange, type ConfState, type Entry, type NodeId } from '../raft/types.ts';
 import type { RevLog } from '../revlog/revlog.ts';
 import { decodeCommand, peekCommandId, type ProposedCommand } from './command-codec.ts';
 import type { SqliteRaftStorage } from './raft-storage.ts';
@@ -43,6 +43,8 @@ export class EntryApplier {
   #members: Members = {};
   #confWaits: ConfWait[] = [];
   readonly #requests: AppliedRequests;
+  /** Members removed by an applied change (and not added again). */
+  #removed = new Set<NodeId>();
 
   constructor(hooks: EntryApplierHooks) {
     this.#hooks = hooks;
@@ -62,12 +64,19 @@ export class EntryApplier {
     return this.#members;
   }
 
+  /** Whether `id` was a member until an applied change removed it. */
+  wasRemoved(id: NodeId): boolean {
+    return this.#removed.has(id);
+  }
+
   /** Reads the applied state back from the file (after a snapshot replaced it). */
   reload(): void {
     const state = this.#hooks.storage.state.applied();
     this.#applied = state.applied;
     this.#conf = state.conf;
     this.#members = state.members;
+    this.#removed = this.#hooks.storage.state.everMembers();
+    for (const id of Object.keys(this.#members)) this.#removed.delete(id);
     this.#requests.reload();
     this.#hooks.onMembers(this.#members, this.#conf);
   }
@@ -129,8 +138,13 @@ export class EntryApplier {
     const conf = this.#hooks.applyConfChange(change);
     if (entry.index <= this.#applied) return;
     const members = { ...this.#members };
-    if (change.type === 'remove') delete members[change.id];
-    else if (change.type === 'add-learner') members[change.id] = change.context ?? '';
+    if (change.type === 'remove') {
+      delete members[change.id];
+      this.#removed.add(change.id);
+    } else if (change.type === 'add-learner') {
+      members[change.id] = change.context ?? '';
+      this.#removed.delete(change.id);
+    }
     this.#hooks.log.database.transaction(() => {
       this.#hooks.storage.state.writeMembership(entry.index, conf, members);
       this.#hooks.storage.state.write('applied', entry.index);

@@ -112,6 +112,8 @@ export class ReplicatedNode implements WritePath {
   #scheduled = false;
   #closed = false;
   #failure: Error | null = null;
+  /** The peer that told this member it was removed from the cluster ('' while it is a member). */
+  #removedBy: NodeId = '';
 
   constructor(options: ReplicatedNodeOptions) {
     this.id = options.id;
@@ -176,6 +178,7 @@ export class ReplicatedNode implements WritePath {
   propose(command: Command): Promise<CommandResult> {
     if (this.#closed) return Promise.reject(new ClosedError());
     if (this.#failure !== null) return Promise.reject(this.#failure);
+    if (this.#removedBy !== '') return Promise.reject(this.#removedError());
     // Fixed width, so ids of one member sort in the order made and land on one page.
     if (this.#leaderlessTooLong()) return Promise.reject(this.#noLeader());
     const id = `${this.id}.${this.#nonce}.${(++this.#sequence).toString(36).padStart(10, '0')}`;
@@ -197,6 +200,7 @@ export class ReplicatedNode implements WritePath {
 
   linearize(): Promise<void> {
     if (this.#closed) return Promise.reject(new ClosedError());
+    if (this.#removedBy !== '') return Promise.reject(this.#removedError());
     // The only voter is the leader for good: nobody else can commit anything.
     const conf = this.#applier.conf;
     if (this.#role === 'leader' && conf.voters.length === 1 && conf.voters[0] === this.id) return Promise.resolve();
@@ -257,6 +261,41 @@ export class ReplicatedNode implements WritePath {
     this.#detachSnapshot();
     this.#attached = { key: snapshotKey(meta), file, detach: attachSnapshot(this.#options.log.database, file) };
     this.receive([message]);
+  }
+
+  /** Whether `id` was a member of this cluster until a change this member applied removed it. */
+  isRemoved(id: NodeId): boolean {
+    return this.#applier.wasRemoved(id);
+  }
+
+  /**
+   * A peer refused this member's messages because it was removed from the cluster (a
+   * removed member may never apply its own removal). It stops taking part: no more
+   * elections (their pre-votes would only be refused), and requests fail saying why.
+   */
+  markRemoved(by: NodeId): void {
+    if (this.#removedBy !== '' || this.#closed) return;
+    this.#removedBy = by;
+    const error = this.#removedError();
+    this.#options.warn?.(error.message);
+    for (const waiter of this.#waiters.values()) {
+      clearTimeout(waiter.timer);
+      waiter.reject(error);
+    }
+    this.#waiters.clear();
+    this.#parked.clear();
+    this.#reads.failAll(error);
+  }
+
+  /** Whether a peer said this member was removed from the cluster. */
+  get removed(): boolean {
+    return this.#removedBy !== '';
+  }
+
+  #removedError(): UnavailableError {
+    return new UnavailableError(
+      `datastore member ${this.id} was removed from the cluster (member ${this.#removedBy} says so): stop this server; to make it a member again, move its datastore directory aside and join with a server token`,
+    );
   }
 
   reportUnreachable(id: NodeId): void {
@@ -431,7 +470,7 @@ export class ReplicatedNode implements WritePath {
   }
 
   #tick(): void {
-    if (this.#closed) return;
+    if (this.#closed || this.#removedBy !== '') return;
     this.#ticks += 1;
     this.#raft.tick();
     this.#reads.tick();

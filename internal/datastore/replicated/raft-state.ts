@@ -77,6 +77,7 @@ export class RaftStateTable {
   readonly #put: Statement<[string, string]>;
   readonly #putHistory: Statement<[number, string]>;
   readonly #historyAt: Statement<[number], { conf: string }>;
+  readonly #allHistory: Statement<[], { conf: string }>;
 
   constructor(db: SqliteDatabase) {
     ensureRaftTables(db);
@@ -84,6 +85,7 @@ export class RaftStateTable {
     this.#put = db.prepare(`INSERT INTO raft_state (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`);
     this.#putHistory = db.prepare(`INSERT OR REPLACE INTO raft_conf_history (idx, conf) VALUES (?, ?)`);
     this.#historyAt = db.prepare(`SELECT conf FROM raft_conf_history WHERE idx <= ? ORDER BY idx DESC LIMIT 1`);
+    this.#allHistory = db.prepare(`SELECT conf FROM raft_conf_history`);
   }
 
   read<T>(name: string, fallback: T): T {
@@ -116,6 +118,16 @@ export class RaftStateTable {
     this.write('conf', conf);
     this.write('members', members);
     this.#putHistory.run(index, JSON.stringify(conf));
+  }
+
+  /** Every member any applied membership change ever named. */
+  everMembers(): Set<NodeId> {
+    const ids = new Set<NodeId>();
+    for (const row of this.#allHistory.iterate()) {
+      const conf = JSON.parse(row.conf) as ConfState;
+      for (const id of [...conf.voters, ...conf.learners]) ids.add(id);
+    }
+    return ids;
   }
 
   /** Membership as of `index` (the newest change at or before it). */

@@ -194,6 +194,31 @@ describe('replicated store', () => {
     await assert.rejects(last.node.removeMember(last.id));
   });
 
+  it('members know who was removed, also after a restart; a removed member told so stops and fails requests saying why', async (t) => {
+    const dir = tempDir(t);
+    const cluster = await TestCluster.start({ dir, size: 3 });
+    t.after(() => cluster.close());
+    const leader = await cluster.waitForLeader();
+    const [gone, staying] = [...cluster.members.values()].filter((member) => member.id !== leader.id);
+    assert.ok(gone && staying);
+    await leader.node.removeMember(gone.id);
+    await until(() => !(gone.id in staying.node.members), 'the removal to apply on the member that stays');
+    for (const member of [leader, staying]) {
+      assert.equal(member.node.isRemoved(gone.id), true);
+      assert.equal(member.node.isRemoved(staying.id), false);
+      assert.equal(member.node.isRemoved('never-a-member'), false);
+    }
+    gone.node.markRemoved(leader.id);
+    assert.equal(gone.node.removed, true);
+    await assert.rejects(gone.store.create('/removed/w', text('x')), /was removed from the cluster \(member .* says so\)/);
+    await assert.rejects(gone.store.get('/removed/w'), /was removed from the cluster/);
+    // Learned again from the membership history when a member restarts.
+    await cluster.kill(staying.id);
+    const reopened = cluster.open(staying.id, false);
+    assert.equal(reopened.node.isRemoved(gone.id), true);
+    assert.equal(reopened.node.isRemoved(leader.id), false);
+  });
+
   it('a member cut off from the others fails writes and reads at once with no leader, instead of holding each one', async (t) => {
     const cluster = await TestCluster.start({ dir: tempDir(t), size: 3 });
     t.after(() => cluster.close());

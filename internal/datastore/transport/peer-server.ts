@@ -18,7 +18,7 @@ import { MESSAGES_PATH, SNAPSHOT_MESSAGE_HEADER, SNAPSHOT_PATH } from './protoco
 import type { PeerTransportOptions } from './peer-transport.ts';
 
 /** The transport's own options that the serving side uses, as documented there. */
-export interface PeerServerOptions extends Pick<PeerTransportOptions, 'id' | 'tls' | 'host' | 'port' | 'onMessages' | 'onSnapshot'> {
+export interface PeerServerOptions extends Pick<PeerTransportOptions, 'id' | 'tls' | 'host' | 'port' | 'onMessages' | 'onSnapshot' | 'isRemoved'> {
   /** Largest message batch body accepted; larger ones get 413. */
   maxBatchBytes: number;
   /** A connection with no activity for this long is closed (a stalled snapshot upload). */
@@ -112,6 +112,7 @@ export async function startPeerServer(options: PeerServerOptions): Promise<PeerS
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const peer = authenticate(req);
+      if (options.isRemoved?.(peer) === true) throw new Refusal(410, `member ${peer} was removed from the cluster`);
       const path = new URL(req.url ?? '/', 'https://peer').pathname;
       const receive = path === MESSAGES_PATH ? receiveMessages : path === SNAPSHOT_PATH ? receiveSnapshot : undefined;
       if (receive === undefined) throw new Refusal(404, `no such path on the peer port: ${path}`);

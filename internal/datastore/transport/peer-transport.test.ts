@@ -170,3 +170,18 @@ test('a peer URL must be https and a member is not its own peer', async (t) => {
   assert.throws(() => a.transport.setPeer('b', 'not a url'), /is not a URL/);
   assert.throws(() => a.transport.setPeer('a', 'https://127.0.0.1:6444'), /peer of itself/);
 });
+
+test('messages from a member that was removed are refused with 410 Gone, and the sender learns it was removed', async (t) => {
+  const removedBy: string[] = [];
+  const a = await startMember(t, tlsA, 'a', { isRemoved: (id) => id === 'c' });
+  const c = await startMember(t, tlsC, 'c', { onRemoved: (by) => removedBy.push(by) });
+  const b = await startMember(t, tlsB, 'b');
+  c.transport.setPeer('a', a.url);
+  b.transport.setPeer('a', a.url);
+  c.transport.send([message({ type: 'prevote', from: 'c', to: 'a', term: 4 })]);
+  b.transport.send([message({ from: 'b', to: 'a', commit: 7 })]);
+  await waitFor(() => removedBy.length > 0 && commits(a.batches, 'b').length === 1, 'the refusal and the other member\'s message');
+  assert.deepEqual([...new Set(removedBy)], ['a']);
+  assert.deepEqual(a.batches.map((batch) => batch.from), ['b'], 'nothing from the removed member reached Raft');
+  assert.deepEqual(c.unreachable, [], 'a refusal is not a delivery failure');
+});

@@ -11,7 +11,7 @@ import type { Readable } from 'node:stream';
 import type { Logger } from '../../util/log.ts';
 import type { Message, NodeId } from '../raft/types.ts';
 import { encodeFrame, encodeMessages } from './codec.ts';
-import { postMessages, postSnapshot, type PeerRequestOptions } from './peer-request.ts';
+import { postMessages, postSnapshot, PeerRequestError, type PeerRequestOptions } from './peer-request.ts';
 import { PeerSender } from './peer-sender.ts';
 import { startPeerServer, type PeerServer } from './peer-server.ts';
 import { DEFAULT_MAX_BATCH_BYTES, type PeerTls } from './protocol.ts';
@@ -33,6 +33,10 @@ export interface PeerTransportOptions {
   onSnapshot(message: Message, data: Readable): Promise<void>;
   /** A batch to this peer could not be delivered (or the peer is unknown). */
   onUnreachable?(id: NodeId): void;
+  /** Whether `id` was removed from the cluster: its messages are refused with 410 Gone. */
+  isRemoved?(id: NodeId): boolean;
+  /** Peer `by` refused this member's messages with 410 Gone: this member was removed. */
+  onRemoved?(by: NodeId): void;
   /** How a sendSnapshot ended: true once the peer saved it. */
   onSnapshotStatus?(id: NodeId, ok: boolean): void;
   log?: Logger;
@@ -87,6 +91,7 @@ export class PeerTransport {
       port: options.port,
       onMessages: options.onMessages,
       onSnapshot: options.onSnapshot,
+      ...(options.isRemoved === undefined ? {} : { isRemoved: options.isRemoved }),
       maxBatchBytes: options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES,
       idleTimeoutMs: options.snapshotIdleTimeoutMs ?? 60_000,
       log,
@@ -220,8 +225,14 @@ export class PeerTransport {
           body,
         ),
       onFailure: (error, messages) => {
+        if (this.#closed) return;
+        if (error instanceof PeerRequestError && error.status === 410) {
+          this.#log.debug('peer says this member was removed from the cluster', { peer: id, error });
+          this.#options.onRemoved?.(id);
+          return;
+        }
         this.#log.debug('peer unreachable', { to: id, messages, error });
-        if (!this.#closed) this.#options.onUnreachable?.(id);
+        this.#options.onUnreachable?.(id);
       },
       onDrop: (messages) => this.#log.debug('peer queue full: dropped the oldest messages', { to: id, messages }),
       maxQueuedMessages: this.#options.maxQueuedMessages ?? 4096,
