@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Command } from '../command.ts';
-import { decodeCommand, encodeCommand, peekCommandId } from './command-codec.ts';
+import { decodeCommand, encodeCommand, encodeProposalRef, isProposalRef, peekCommandId } from './command-codec.ts';
 
 const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 
@@ -58,5 +58,14 @@ describe('Raft entry command codec', () => {
     assert.throws(() => decodeCommand(text('{"id":"p"}\n')), /not a proposal/);
     const badRef = text('{"id":"p","command":{"type":"txn","txn":{"compare":[],"success":[{"type":"put","key":"/k","value":{"$v":1}}],"failure":[]}},"sizes":[0]}\n');
     assert.throws(() => decodeCommand(badRef), /refers to no value/);
+  });
+
+  it('tells a proposal by reference from a whole one and from a leader\'s empty entry', () => {
+    const ref = encodeProposalRef('m0.x.0000000007');
+    assert.equal(isProposalRef(ref), true);
+    assert.equal(peekCommandId(ref), 'm0.x.0000000007');
+    assert.throws(() => decodeCommand(ref), /no end of its first line/);
+    assert.equal(isProposalRef(encodeCommand({ id: 'm0.x.0000000007', command: { type: 'compact', revision: 3 } })), false);
+    assert.equal(isProposalRef(new Uint8Array(0)), false);
   });
 });

@@ -97,6 +97,20 @@ export function decodeCommand(data: Uint8Array): ProposedCommand {
   return { id, command: command as Command };
 }
 
+/**
+ * Entry data that names a proposal without its command: what a member with nobody to
+ * send entries to proposes, since it applies most entries before they would be written
+ * or sent. It must be replaced by encodeCommand() output before it leaves memory.
+ */
+export function encodeProposalRef(id: string): Uint8Array {
+  return Buffer.from(JSON.stringify({ id }));
+}
+
+/** Whether entry data is an encodeProposalRef() (the full encoding always has a newline; a leader's empty entry is neither). */
+export function isProposalRef(data: Uint8Array): boolean {
+  return data.byteLength > 0 && data.indexOf(newline) < 0;
+}
+
 const idPrefix = '{"id":"';
 
 /** The proposal id of encoded entry data, read without decoding the rest ('' for none). */

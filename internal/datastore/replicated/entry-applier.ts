@@ -117,18 +117,21 @@ export class EntryApplier {
         continue;
       }
       if (entry.index <= this.#applied) continue;
-      const proposal = entry.data.byteLength === 0 ? null : this.#proposal(entry.data);
+      if (entry.data.byteLength === 0) {
+        batch.push({ index: entry.index, proposal: null });
+        continue;
+      }
+      const id = peekCommandId(entry.data);
       // A proposal made again after a leader change, whose first copy was applied: nothing to do.
-      const repeated = proposal !== null && proposal.id !== '' && (ids.has(proposal.id) || this.#requests.seen(proposal.id, entry.index));
-      if (proposal !== null) ids.add(proposal.id);
-      batch.push({ index: entry.index, proposal: repeated ? null : proposal });
+      const repeated = id !== '' && (ids.has(id) || this.#requests.seen(id, entry.index));
+      ids.add(id);
+      batch.push({ index: entry.index, proposal: repeated ? null : this.#proposal(id, entry.data) });
     }
     flush();
   }
 
   /** The proposal in an entry: this member's own still waiting ones need no decoding. */
-  #proposal(data: Uint8Array): ProposedCommand {
-    const id = peekCommandId(data);
+  #proposal(id: string, data: Uint8Array): ProposedCommand {
     const command = id === '' ? undefined : this.#hooks.ownCommand(id);
     return command === undefined ? decodeCommand(data) : { id, command };
   }

@@ -15,10 +15,10 @@ import type { WritePath } from '../mvcc/store.ts';
 import { bootstrapEntries as bootstrapLog } from '../raft/bootstrap.ts';
 import { RawNode } from '../raft/raw-node.ts';
 import type { RaftStatus } from '../raft/raw-node.ts';
-import { decodeConfChange, ProposalDroppedError, type ConfChange, type ConfState, type Message, type NodeId, type Ready, type ReadState, type Role } from '../raft/types.ts';
+import { decodeConfChange, ProposalDroppedError, type ConfChange, type ConfState, type Entry, type Message, type NodeId, type Ready, type ReadState, type Role } from '../raft/types.ts';
 import type { RevLog } from '../revlog/revlog.ts';
 import { EntryApplier } from './entry-applier.ts';
-import { encodeCommand } from './command-codec.ts';
+import { encodeCommand, encodeProposalRef, isProposalRef, peekCommandId } from './command-codec.ts';
 import { ReadBarrier } from './read-barrier.ts';
 import { SqliteRaftStorage } from './raft-storage.ts';
 import { RaftStateTable, type Members } from './raft-state.ts';
@@ -61,6 +61,9 @@ export interface ReplicatedNodeOptions {
 
 const defaultElectionTicks = 6;
 
+/** Entries a learner may be behind the commit index and still be promoted. */
+const promoteLag = 1000;
+
 /** What a transaction's commit releases. */
 interface Outbox {
   messages: Message[];
@@ -68,9 +71,11 @@ interface Outbox {
   reads: ReadState[];
   notify: boolean;
   installed: boolean;
+  /** Applied proposals made by reference: their commands are let go once written and sent. */
+  applied: string[];
 }
 
-const emptyOutbox = (): Outbox => ({ messages: [], settled: [], reads: [], notify: false, installed: false });
+const emptyOutbox = (): Outbox => ({ messages: [], settled: [], reads: [], notify: false, installed: false, applied: [] });
 
 interface Waiter {
   resolve: (result: CommandResult) => void;
@@ -112,6 +117,12 @@ export class ReplicatedNode implements WritePath {
   #scheduled = false;
   #closed = false;
   #failure: Error | null = null;
+  /**
+   * Commands proposed by reference (encodeProposalRef), by id, until applied (or given up
+   * before Raft took them): a member alone applies almost every entry in the transaction
+   * that appends it, so it encodes only the entries that are written or sent (#encoded).
+   */
+  readonly #unencoded = new Map<string, Command>();
   /** The peer that told this member it was removed from the cluster ('' while it is a member). */
   #removedBy: NodeId = '';
 
@@ -119,7 +130,7 @@ export class ReplicatedNode implements WritePath {
     this.id = options.id;
     this.#options = options;
     const db = options.log.database;
-    this.#storage = new SqliteRaftStorage(db);
+    this.#storage = new SqliteRaftStorage(db, (entry) => this.#encoded(entry));
     const storedId = this.#storage.state.read<string>('id', '');
     if (storedId === '') this.#storage.state.write('id', options.id);
     else if (storedId !== options.id) throw new Error(`Cannot run datastore member ${options.id} on ${options.log.file}: it belongs to member ${storedId}`);
@@ -129,7 +140,7 @@ export class ReplicatedNode implements WritePath {
       applyConfChange: (change) => this.#raft.applyConfChange(change),
       onMembers: (members) => this.#membersChanged(members),
       settle: (id, outcome) => this.#settle(id, outcome),
-      ownCommand: (id) => this.#waiters.get(id)?.command,
+      ownCommand: (id) => this.#waiters.get(id)?.command ?? this.#unencoded.get(id),
       notify: () => {
         this.#outbox.notify = true;
       },
@@ -182,7 +193,9 @@ export class ReplicatedNode implements WritePath {
     // Fixed width, so ids of one member sort in the order made and land on one page.
     if (this.#leaderlessTooLong()) return Promise.reject(this.#noLeader());
     const id = `${this.id}.${this.#nonce}.${(++this.#sequence).toString(36).padStart(10, '0')}`;
-    const data = encodeCommand({ id, command });
+    const alone = this.#alone();
+    const data = alone ? encodeProposalRef(id) : encodeCommand({ id, command });
+    if (alone) this.#unencoded.set(id, command);
     const timeoutMs = this.#options.proposalTimeoutMs ?? 7000;
     return new Promise<CommandResult>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -190,8 +203,10 @@ export class ReplicatedNode implements WritePath {
         this.#waiters.delete(id);
         this.#parked.delete(id);
         // Only a write no leader ever saw is known not to have happened.
-        if (waiter !== undefined && !waiter.handedOff) reject(new UnavailableError(`no leader was elected within ${timeoutMs} ms`));
-        else reject(new WriteTimeoutError(timeoutMs));
+        if (waiter !== undefined && !waiter.handedOff) {
+          this.#unencoded.delete(id);
+          reject(new UnavailableError(`no leader was elected within ${timeoutMs} ms`));
+        } else reject(new WriteTimeoutError(timeoutMs));
       }, timeoutMs);
       this.#waiters.set(id, { resolve, reject, timer, data, command, proposedAt: this.#ticks, handedOff: false });
       this.#submit(id, data);
@@ -428,6 +443,7 @@ export class ReplicatedNode implements WritePath {
     }
     this.#waiters.clear();
     this.#parked.clear();
+    this.#unencoded.clear();
     this.#reads.failAll(error);
     this.#applier.failConfWaits(error);
     this.#detachSnapshot();
@@ -446,14 +462,17 @@ export class ReplicatedNode implements WritePath {
   }
 
   /**
-   * On the leader: a learner whose log has reached the commit index becomes a voter (one change at a time; Raft refuses a second while one is pending).
+   * On the leader: a learner that keeps up becomes a voter (one change at a time; Raft
+   * refuses a second while one is pending). Keeping up means taking entries as they come
+   * (the replicate state) within `promoteLag` of the commit index: under a steady write
+   * load a learner is always a batch or two behind, and must not wait for a quiet moment.
    */
   #promoteCaughtUpLearners(): void {
     if (this.#role !== 'leader' || this.#promoting) return;
     const status = this.#raft.status();
     const learner = status.conf.learners.find((id) => {
       const progress = status.progress.get(id);
-      return progress !== undefined && progress.match >= status.commit;
+      return progress !== undefined && progress.state === 'replicate' && progress.match + promoteLag >= status.commit;
     });
     if (learner === undefined) return;
     this.#promoting = true;
@@ -550,6 +569,7 @@ export class ReplicatedNode implements WritePath {
     this.#outbox = emptyOutbox();
     if (out.installed) this.#detachSnapshot();
     this.#send(out.messages);
+    for (const id of out.applied) this.#unencoded.delete(id);
     for (const settle of out.settled) settle();
     if (out.notify) this.#options.notify();
     for (const read of out.reads) this.#reads.confirmed(read.context, read.index);
@@ -573,7 +593,23 @@ export class ReplicatedNode implements WritePath {
     void rm(attached.file, { force: true });
   }
 
+  /**
+   * The full data of an entry proposed by reference, made on first need (written to the
+   * log, or sent) and kept in the entry, so every holder of it sees the same bytes.
+   */
+  #encoded(entry: Entry): Uint8Array {
+    if (entry.type !== 'normal' || !isProposalRef(entry.data)) return entry.data;
+    const id = peekCommandId(entry.data);
+    const command = this.#unencoded.get(id);
+    if (command === undefined) throw new Error(`Cannot encode Raft entry ${entry.index}: the command of proposal ${id} is no longer known`);
+    entry.data = encodeCommand({ id, command });
+    const waiter = this.#waiters.get(id);
+    if (waiter !== undefined) waiter.data = entry.data;
+    return entry.data;
+  }
+
   #send(messages: Message[]): void {
+    if (this.#unencoded.size > 0) for (const message of messages) for (const entry of message.entries) this.#encoded(entry);
     const plain = messages.filter((message) => message.type !== 'snap');
     if (plain.length > 0) this.#options.transport.send(plain);
     for (const message of messages) {
@@ -617,6 +653,7 @@ export class ReplicatedNode implements WritePath {
       const waiter = this.#waiters.get(id);
       if (waiter === undefined || waiter.handedOff) continue;
       this.#waiters.delete(id);
+      this.#unencoded.delete(id);
       clearTimeout(waiter.timer);
       waiter.reject(error);
     }
@@ -639,6 +676,7 @@ export class ReplicatedNode implements WritePath {
   }
 
   #settle(id: string, outcome: { ok: true; result: CommandResult } | { ok: false; error: unknown }): void {
+    if (this.#unencoded.has(id)) this.#outbox.applied.push(id);
     const waiter = this.#waiters.get(id);
     if (waiter === undefined) return;
     this.#waiters.delete(id);
@@ -657,6 +695,7 @@ export class ReplicatedNode implements WritePath {
       waiter.reject(error);
     }
     this.#waiters.clear();
+    this.#unencoded.clear();
     this.#reads.failAll(error);
     this.#applier.failConfWaits(error);
   }

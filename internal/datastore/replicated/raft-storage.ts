@@ -67,8 +67,12 @@ export class SqliteRaftStorage implements Storage {
   /** The first index not yet written to the table (lastIndex() + 1 when all are). */
   #unwritten: number;
 
-  constructor(db: SqliteDatabase) {
+  readonly #entryData: (entry: Entry) => Uint8Array;
+
+  /** `entryData` gives the bytes to write for an entry (default: its data as it is). */
+  constructor(db: SqliteDatabase, entryData: (entry: Entry) => Uint8Array = (entry) => entry.data) {
     this.#db = db;
+    this.#entryData = entryData;
     this.state = new RaftStateTable(db);
     this.#range = db.prepare(`SELECT idx, term, type, data FROM raft_entry WHERE idx >= ? AND idx < ? ORDER BY idx`);
     this.#insert = db.prepare(`INSERT OR REPLACE INTO raft_entry (idx, term, type, data) VALUES (?, ?, ?, ?)`);
@@ -180,7 +184,7 @@ export class SqliteRaftStorage implements Storage {
     if (this.#unwritten > last) return;
     const cachedFrom = this.#recent[0]?.index ?? Number.POSITIVE_INFINITY;
     if (this.#unwritten < cachedFrom) throw new Error(`Cannot write Raft entries from index ${this.#unwritten}: only those from ${cachedFrom} are held`);
-    for (const entry of this.#recent.slice(this.#unwritten - cachedFrom)) this.#insert.run(entry.index, entry.term, typeCode[entry.type], entry.data);
+    for (const entry of this.#recent.slice(this.#unwritten - cachedFrom)) this.#insert.run(entry.index, entry.term, typeCode[entry.type], this.#entryData(entry));
     this.#unwritten = last + 1;
   }
 
