@@ -80,7 +80,8 @@ const emptyOutbox = (): Outbox => ({ messages: [], settled: [], reads: [], notif
 interface Waiter {
   resolve: (result: CommandResult) => void;
   reject: (error: unknown) => void;
-  timer: NodeJS.Timeout;
+  /** Tick at which it fails as timed out. */
+  deadline: number;
   data: Uint8Array;
   command: Command;
   /** Tick at which it was last handed to Raft. */
@@ -106,6 +107,8 @@ export class ReplicatedNode implements WritePath {
   #promoting = false;
   readonly #ticker: NodeJS.Timeout;
   readonly #electionTicks: number;
+  /** Ticks a write may wait for its commit (proposalTimeoutMs). */
+  readonly #timeoutTicks: number;
   readonly #nonce = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e9).toString(36)}`;
   #sequence = 0;
   #ticks = 0;
@@ -155,6 +158,7 @@ export class ReplicatedNode implements WritePath {
     this.#electionTicks = options.electionTicks ?? defaultElectionTicks;
     const tickMs = options.tickMs ?? 100;
     const timeoutTicks = Math.ceil((options.proposalTimeoutMs ?? 7000) / tickMs);
+    this.#timeoutTicks = timeoutTicks;
     this.#reads = new ReadBarrier(
       { request: (context) => this.#readIndex(context), applied: () => this.#applier.applied },
       { timeoutTicks, retryTicks: 2 * this.#electionTicks },
@@ -190,25 +194,14 @@ export class ReplicatedNode implements WritePath {
     if (this.#closed) return Promise.reject(new ClosedError());
     if (this.#failure !== null) return Promise.reject(this.#failure);
     if (this.#removedBy !== '') return Promise.reject(this.#removedError());
-    // Fixed width, so ids of one member sort in the order made and land on one page.
     if (this.#leaderlessTooLong()) return Promise.reject(this.#noLeader());
+    // Fixed width, so ids of one member sort in the order made.
     const id = `${this.id}.${this.#nonce}.${(++this.#sequence).toString(36).padStart(10, '0')}`;
     const alone = this.#alone();
     const data = alone ? encodeProposalRef(id) : encodeCommand({ id, command });
     if (alone) this.#unencoded.set(id, command);
-    const timeoutMs = this.#options.proposalTimeoutMs ?? 7000;
     return new Promise<CommandResult>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        const waiter = this.#waiters.get(id);
-        this.#waiters.delete(id);
-        this.#parked.delete(id);
-        // Only a write no leader ever saw is known not to have happened.
-        if (waiter !== undefined && !waiter.handedOff) {
-          this.#unencoded.delete(id);
-          reject(new UnavailableError(`no leader was elected within ${timeoutMs} ms`));
-        } else reject(new WriteTimeoutError(timeoutMs));
-      }, timeoutMs);
-      this.#waiters.set(id, { resolve, reject, timer, data, command, proposedAt: this.#ticks, handedOff: false });
+      this.#waiters.set(id, { resolve, reject, deadline: this.#ticks + this.#timeoutTicks, data, command, proposedAt: this.#ticks, handedOff: false });
       this.#submit(id, data);
     });
   }
@@ -294,7 +287,6 @@ export class ReplicatedNode implements WritePath {
     const error = this.#removedError();
     this.#options.warn?.(error.message);
     for (const waiter of this.#waiters.values()) {
-      clearTimeout(waiter.timer);
       waiter.reject(error);
     }
     this.#waiters.clear();
@@ -438,7 +430,6 @@ export class ReplicatedNode implements WritePath {
     clearInterval(this.#ticker);
     const error = new ClosedError();
     for (const waiter of this.#waiters.values()) {
-      clearTimeout(waiter.timer);
       waiter.reject(error);
     }
     this.#waiters.clear();
@@ -491,6 +482,7 @@ export class ReplicatedNode implements WritePath {
   #tick(): void {
     if (this.#closed || this.#removedBy !== '') return;
     this.#ticks += 1;
+    this.#expireWaiters();
     this.#raft.tick();
     this.#reads.tick();
     if (this.#parked.size > 0 && this.#leader !== '') this.#retryParked();
@@ -644,6 +636,24 @@ export class ReplicatedNode implements WritePath {
     }
   }
 
+  /**
+   * Fails the writes past their deadline. Waiters are kept in the order proposed, and all
+   * wait equally long, so the expired ones are the first ones.
+   */
+  #expireWaiters(): void {
+    for (const [id, waiter] of this.#waiters) {
+      if (waiter.deadline > this.#ticks) return;
+      this.#waiters.delete(id);
+      this.#parked.delete(id);
+      const waitedMs = this.#timeoutTicks * (this.#options.tickMs ?? 100);
+      // Only a write no leader ever saw is known not to have happened.
+      if (!waiter.handedOff) {
+        this.#unencoded.delete(id);
+        waiter.reject(new UnavailableError(`no leader was elected within ${waitedMs} ms`));
+      } else waiter.reject(new WriteTimeoutError(waitedMs));
+    }
+  }
+
   /** Fails the parked writes no leader ever saw (they did not happen), and the waiting reads. */
   #failUnseen(): void {
     const error = this.#noLeader();
@@ -654,7 +664,6 @@ export class ReplicatedNode implements WritePath {
       if (waiter === undefined || waiter.handedOff) continue;
       this.#waiters.delete(id);
       this.#unencoded.delete(id);
-      clearTimeout(waiter.timer);
       waiter.reject(error);
     }
     this.#reads.failAll(error);
@@ -681,7 +690,6 @@ export class ReplicatedNode implements WritePath {
     if (waiter === undefined) return;
     this.#waiters.delete(id);
     this.#outbox.settled.push(() => {
-      clearTimeout(waiter.timer);
       if (outcome.ok) waiter.resolve(outcome.result);
       else waiter.reject(outcome.error);
     });
@@ -691,7 +699,6 @@ export class ReplicatedNode implements WritePath {
     this.#failure = error;
     this.#options.warn?.(`datastore member ${this.id} stopped: ${error.message}`);
     for (const waiter of this.#waiters.values()) {
-      clearTimeout(waiter.timer);
       waiter.reject(error);
     }
     this.#waiters.clear();

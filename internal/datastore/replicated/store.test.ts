@@ -10,7 +10,7 @@ import { resetToSingleMember } from './reset.ts';
 import { openSqlite } from '../../util/sqlite.ts';
 import { LocalNetwork } from './local-network.ts';
 import { TestCluster, until } from './test-cluster.ts';
-import { UnavailableError } from '../errors.ts';
+import { UnavailableError, WriteTimeoutError } from '../errors.ts';
 import { decodeCommand } from './command-codec.ts';
 
 const text = (value: string): Uint8Array => new TextEncoder().encode(value);
@@ -257,6 +257,20 @@ describe('replicated store', () => {
     const reopened = cluster.open(staying.id, false);
     assert.equal(reopened.node.isRemoved(gone.id), true);
     assert.equal(reopened.node.isRemoved(leader.id), false);
+  });
+
+  it('a write a leader took but could not commit fails as unknown once its time is up; one no leader saw fails as not done', { timeout: 10_000 }, async (t) => {
+    const cluster = await TestCluster.start({ dir: tempDir(t), size: 3, proposalTimeoutMs: 400 });
+    t.after(() => cluster.close());
+    const leader = await cluster.waitForLeader();
+    cluster.network.isolate(leader.id);
+    const started = performance.now();
+    await assert.rejects(leader.store.create('/timeout/w', text('x')), (error: unknown) => error instanceof WriteTimeoutError);
+    const waited = performance.now() - started;
+    assert.ok(waited >= 350 && waited < 3000, `failed after ${Math.round(waited)} ms`);
+    // A member-to-be nobody added never hears of a leader: its write is known not to have happened.
+    const orphan = cluster.open('orphan', true);
+    await assert.rejects(orphan.store.create('/timeout/o', text('x')), (error: unknown) => error instanceof UnavailableError);
   });
 
   it('a member cut off from the others fails writes and reads at once with no leader, instead of holding each one', async (t) => {

@@ -27,6 +27,7 @@ export interface TestClusterOptions {
   leaseCheckIntervalMs?: number;
   compactEvery?: number;
   keepEntries?: number;
+  proposalTimeoutMs?: number;
 }
 
 export class TestCluster {
@@ -70,6 +71,7 @@ export class TestCluster {
         snapshotDir: join(dir, 'snapshots'),
         tickMs: this.#options.tickMs ?? 10,
         ...(this.#options.electionTicks === undefined ? {} : { electionTicks: this.#options.electionTicks }),
+        ...(this.#options.proposalTimeoutMs === undefined ? {} : { proposalTimeoutMs: this.#options.proposalTimeoutMs }),
         compactEvery: this.#options.compactEvery ?? 10_000,
         keepEntries: this.#options.keepEntries ?? 1000,
         warn: (message: string) => process.stderr.write(`${id}: ${message}\n`),
