@@ -103,7 +103,7 @@ export function decodeCommand(data: Uint8Array): ProposedCommand {
  * or sent. It must be replaced by encodeCommand() output before it leaves memory.
  */
 export function encodeProposalRef(id: string): Uint8Array {
-  return Buffer.from(JSON.stringify({ id }));
+  return Buffer.from(`{"id":${JSON.stringify(id)}}`);
 }
 
 /** Whether entry data is an encodeProposalRef() (the full encoding always has a newline; a leader's empty entry is neither). */

@@ -8,6 +8,7 @@
  * which is synced when a Ready in it holds entries, a vote or a snapshot.
  */
 import { rm } from 'node:fs/promises';
+import type { Statement } from 'better-sqlite3';
 import type { Readable } from 'node:stream';
 import type { Command, CommandResult } from '../command.ts';
 import { ClosedError, UnavailableError, WriteTimeoutError } from '../errors.ts';
@@ -106,6 +107,8 @@ export class ReplicatedNode implements WritePath {
   #batchSynced = false;
   #promoting = false;
   readonly #ticker: NodeJS.Timeout;
+  readonly #begin: Statement;
+  readonly #commitStatement: Statement;
   readonly #electionTicks: number;
   /** Ticks a write may wait for its commit (proposalTimeoutMs). */
   readonly #timeoutTicks: number;
@@ -133,6 +136,8 @@ export class ReplicatedNode implements WritePath {
     this.id = options.id;
     this.#options = options;
     const db = options.log.database;
+    this.#begin = db.prepare('BEGIN IMMEDIATE');
+    this.#commitStatement = db.prepare('COMMIT');
     this.#storage = new SqliteRaftStorage(db, (entry) => this.#encoded(entry));
     const storedId = this.#storage.state.read<string>('id', '');
     if (storedId === '') this.#storage.state.write('id', options.id);
@@ -518,7 +523,7 @@ export class ReplicatedNode implements WritePath {
         if (db.inTransaction && full && !this.#batchSynced) this.#commit();
         if (!db.inTransaction) {
           this.#storage.synchronous(full);
-          db.exec('BEGIN IMMEDIATE');
+          this.#begin.run();
           this.#batchSynced = full;
         }
         this.#handle(ready);
@@ -556,7 +561,7 @@ export class ReplicatedNode implements WritePath {
   /** Commits the open transaction, then lets out what waited for it. */
   #commit(): void {
     this.#storage.flush(this.#alone() ? { index: this.#applier.applied, conf: this.#applier.conf } : undefined);
-    this.#options.log.database.exec('COMMIT');
+    this.#commitStatement.run();
     const out = this.#outbox;
     this.#outbox = emptyOutbox();
     if (out.installed) this.#detachSnapshot();
@@ -601,6 +606,7 @@ export class ReplicatedNode implements WritePath {
   }
 
   #send(messages: Message[]): void {
+    if (messages.length === 0) return;
     if (this.#unencoded.size > 0) for (const message of messages) for (const entry of message.entries) this.#encoded(entry);
     const plain = messages.filter((message) => message.type !== 'snap');
     if (plain.length > 0) this.#options.transport.send(plain);
