@@ -52,7 +52,6 @@ export class SqliteRaftStorage implements Storage {
   readonly #insert: Statement<[number, number, number, Uint8Array]>;
   readonly #truncateFrom: Statement<[number]>;
   readonly #dropThrough: Statement<[number]>;
-  readonly #write: (hardState: HardState | undefined, replaceFrom: number | undefined, snapshot: SnapshotMeta | undefined, within?: () => void) => void;
   #synchronous: 'FULL' | 'NORMAL' | '' = '';
   #hard: HardState;
   #snapshot: SnapshotMeta;
@@ -78,15 +77,6 @@ export class SqliteRaftStorage implements Storage {
     this.#insert = db.prepare(`INSERT OR REPLACE INTO raft_entry (idx, term, type, data) VALUES (?, ?, ?, ?)`);
     this.#truncateFrom = db.prepare(`DELETE FROM raft_entry WHERE idx >= ?`);
     this.#dropThrough = db.prepare(`DELETE FROM raft_entry WHERE idx <= ?`);
-    this.#write = db.transaction((hardState: HardState | undefined, replaceFrom: number | undefined, snapshot: SnapshotMeta | undefined, within?: () => void) => {
-      if (snapshot !== undefined) {
-        this.#truncateFrom.run(0);
-        this.state.write('snapshot', snapshot);
-        within?.();
-      }
-      if (replaceFrom !== undefined) this.#truncateFrom.run(replaceFrom);
-      if (hardState !== undefined) this.state.write('hard', hardState);
-    }).immediate;
     this.#hard = this.state.hardState();
     this.#snapshot = this.state.snapshot();
     this.#terms = (db.prepare(`SELECT term FROM raft_entry WHERE idx > ? ORDER BY idx`).all(this.#snapshot.index) as Array<{ term: number }>).map(
@@ -157,7 +147,14 @@ export class SqliteRaftStorage implements Storage {
     }
     // Rows from the first new entry on are replaced: drop those already written.
     const replaceFrom = first !== undefined && snapshot === undefined && first.index < this.#unwritten ? first.index : undefined;
-    if (hardState !== undefined || replaceFrom !== undefined || snapshot !== undefined) this.#write(hardState, replaceFrom, snapshot, within);
+    this.#inTransaction('persist');
+    if (snapshot !== undefined) {
+      this.#truncateFrom.run(0);
+      this.state.write('snapshot', snapshot);
+      within?.();
+    }
+    if (replaceFrom !== undefined) this.#truncateFrom.run(replaceFrom);
+    if (hardState !== undefined) this.state.write('hard', hardState);
     if (snapshot !== undefined) {
       this.#snapshot = structuredClone(snapshot);
       this.#terms = [];
@@ -208,22 +205,25 @@ export class SqliteRaftStorage implements Storage {
 
   /**
    * Drops the entries through `index` (already applied): the compaction point becomes
-   * that index with its term and the membership as of then. Need not be synced: losing it
-   * in a crash only means the entries are dropped again later.
+   * that index with its term and the membership as of then, in the caller's transaction.
+   * Need not be synced: losing it in a crash only means the entries are dropped again later.
    */
   compact(index: number, conf: ConfState): void {
     if (index <= this.#snapshot.index) return;
     const meta: SnapshotMeta = { index, term: this.term(index), conf };
-    const written = this.#unwritten > this.#snapshot.index + 1;
-    this.#db.transaction(() => {
-      if (written) this.#dropThrough.run(index);
-      this.state.write('snapshot', meta);
-    }).immediate();
+    this.#inTransaction('compact');
+    if (this.#unwritten > this.#snapshot.index + 1) this.#dropThrough.run(index);
+    this.state.write('snapshot', meta);
     this.#terms.splice(0, index - this.#snapshot.index);
     this.#snapshot = meta;
     this.#unwritten = Math.max(this.#unwritten, index + 1);
     const cachedFrom = this.#recent[0]?.index;
     if (cachedFrom !== undefined && cachedFrom <= index) this.#recent.splice(0, Math.min(this.#recent.length, index - cachedFrom + 1));
+  }
+
+  /** Writes here are part of the caller's transaction, which commits them (or rolls them back) together. */
+  #inTransaction(what: string): void {
+    if (!this.#db.inTransaction) throw new Error(`Cannot ${what} Raft storage outside a transaction`);
   }
 
   #remember(entries: readonly Entry[]): void {
