@@ -291,9 +291,7 @@ export class ReplicatedNode implements WritePath {
     this.#removedBy = by;
     const error = this.#removedError();
     this.#options.warn?.(error.message);
-    for (const waiter of this.#waiters.values()) {
-      waiter.reject(error);
-    }
+    for (const waiter of this.#waiters.values()) waiter.reject(error);
     this.#waiters.clear();
     this.#parked.clear();
     this.#reads.failAll(error);
@@ -434,9 +432,7 @@ export class ReplicatedNode implements WritePath {
     this.#closed = true;
     clearInterval(this.#ticker);
     const error = new ClosedError();
-    for (const waiter of this.#waiters.values()) {
-      waiter.reject(error);
-    }
+    for (const waiter of this.#waiters.values()) waiter.reject(error);
     this.#waiters.clear();
     this.#parked.clear();
     this.#unencoded.clear();
@@ -704,9 +700,7 @@ export class ReplicatedNode implements WritePath {
   #fail(error: Error): void {
     this.#failure = error;
     this.#options.warn?.(`datastore member ${this.id} stopped: ${error.message}`);
-    for (const waiter of this.#waiters.values()) {
-      waiter.reject(error);
-    }
+    for (const waiter of this.#waiters.values()) waiter.reject(error);
     this.#waiters.clear();
     this.#unencoded.clear();
     this.#reads.failAll(error);
