@@ -104,9 +104,7 @@ export class EntryApplier {
       if (proposals.length > 0) this.#hooks.notify();
       proposals.forEach((proposal, i) => {
         const outcome = outcomes[i];
-        if (outcome !== undefined && proposal.id !== '') {
-          this.#hooks.settle(proposal.id, outcome.ok ? { ok: true, result: outcome.result } : { ok: false, error: outcome.error });
-        }
+        if (outcome !== undefined && proposal.id !== '') this.#hooks.settle(proposal.id, outcome);
       });
     };
     const ids = new Set<string>();
