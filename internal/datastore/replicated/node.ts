@@ -106,7 +106,9 @@ export class ReplicatedNode implements WritePath {
   #outbox: Outbox = emptyOutbox();
   #batchSynced = false;
   #promoting = false;
+  /** Drives Raft's clock; keeps the process alive only while a write or read waits (#keepAlive). */
   readonly #ticker: NodeJS.Timeout;
+  #tickerHeld = false;
   readonly #begin: Statement;
   readonly #commitStatement: Statement;
   readonly #electionTicks: number;
@@ -208,6 +210,7 @@ export class ReplicatedNode implements WritePath {
     return new Promise<CommandResult>((resolve, reject) => {
       this.#waiters.set(id, { resolve, reject, deadline: this.#ticks + this.#timeoutTicks, data, command, proposedAt: this.#ticks, handedOff: false });
       this.#submit(id, data);
+      this.#keepAlive();
     });
   }
 
@@ -218,7 +221,21 @@ export class ReplicatedNode implements WritePath {
     const conf = this.#applier.conf;
     if (this.#role === 'leader' && conf.voters.length === 1 && conf.voters[0] === this.id) return Promise.resolve();
     if (this.#leaderlessTooLong()) return Promise.reject(this.#noLeader());
-    return this.#reads.wait();
+    const read = this.#reads.wait();
+    this.#keepAlive();
+    return read;
+  }
+
+  /**
+   * Holds the process open while a write or read waits for its outcome (whose deadline is
+   * counted in ticks), and lets it end once none does: an idle member keeps nothing alive.
+   */
+  #keepAlive(): void {
+    const busy = !this.#closed && (this.#waiters.size > 0 || !this.#reads.idle);
+    if (busy === this.#tickerHeld) return;
+    this.#tickerHeld = busy;
+    if (busy) this.#ticker.ref();
+    else this.#ticker.unref();
   }
 
   /**
@@ -295,6 +312,7 @@ export class ReplicatedNode implements WritePath {
     this.#waiters.clear();
     this.#parked.clear();
     this.#reads.failAll(error);
+    this.#keepAlive();
   }
 
   /** Whether a peer said this member was removed from the cluster. */
@@ -492,6 +510,7 @@ export class ReplicatedNode implements WritePath {
       this.#proposeAgain((waiter) => this.#ticks - waiter.proposedAt >= 2 * this.#electionTicks);
       this.#promoteCaughtUpLearners();
     }
+    this.#keepAlive();
     this.#schedule();
   }
 
@@ -567,6 +586,7 @@ export class ReplicatedNode implements WritePath {
     if (out.notify) this.#options.notify();
     for (const read of out.reads) this.#reads.confirmed(read.context, read.index);
     this.#reads.applied();
+    this.#keepAlive();
   }
 
   /**
@@ -705,5 +725,6 @@ export class ReplicatedNode implements WritePath {
     this.#unencoded.clear();
     this.#reads.failAll(error);
     this.#applier.failConfWaits(error);
+    this.#keepAlive();
   }
 }

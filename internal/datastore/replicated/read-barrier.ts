@@ -46,6 +46,11 @@ export class ReadBarrier {
     });
   }
 
+  /** Whether no read is waiting. */
+  get idle(): boolean {
+    return this.#queued.length === 0 && this.#outstanding === null && this.#confirmed.length === 0;
+  }
+
   /** A ReadState came out of Raft. */
   confirmed(context: string, index: number): void {
     const out = this.#outstanding;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { tempDir } from '../../../test/support/tmp.ts';
@@ -271,6 +272,24 @@ describe('replicated store', () => {
     // A member-to-be nobody added never hears of a leader: its write is known not to have happened.
     const orphan = cluster.open('orphan', true);
     await assert.rejects(orphan.store.create('/timeout/o', text('x')), (error: unknown) => error instanceof UnavailableError);
+  });
+
+  it('a waiting write keeps the process alive until it has its outcome; an idle member keeps nothing alive', (t) => {
+    const dir = tempDir(t);
+    const script = join(dir, 'wait.ts');
+    writeFileSync(script, `
+      import { TestCluster } from ${JSON.stringify(new URL('./test-cluster.ts', import.meta.url).pathname)};
+      const cluster = await TestCluster.start({ dir: ${JSON.stringify(join(dir, 'cluster'))}, size: 3 });
+      const leader = await cluster.waitForLeader();
+      const survivor = [...cluster.members.values()].find((member) => member.id !== leader.id);
+      await cluster.kill(leader.id);
+      // Nothing but the waiting write holds the process open while a new leader is elected.
+      await survivor.store.create('/alive/after', new TextEncoder().encode('x'));
+      console.log('written');
+    `);
+    const result = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /written/);
   });
 
   it('a member cut off from the others fails writes and reads at once with no leader, instead of holding each one', async (t) => {
