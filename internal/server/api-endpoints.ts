@@ -75,6 +75,10 @@ export class ApiEndpoints {
   readonly #options: ApiEndpointsOptions;
   readonly #key: string;
   #lease = 0;
+  /** Set once this server withdraws: no update may announce it again. */
+  #withdrawn = false;
+  /** Updates run one after another, so a late periodic one cannot undo the withdrawal. */
+  #last: Promise<void> = Promise.resolve();
 
   constructor(options: ApiEndpointsOptions) {
     this.#options = options;
@@ -83,16 +87,21 @@ export class ApiEndpoints {
 
   /** Announces this server and lists it (at start-up, before agents rely on the Service). */
   async register(): Promise<void> {
-    if (this.#options.shared) await this.#renew();
-    await this.reconcile();
+    await this.#serially(async () => {
+      if (this.#options.shared) await this.#renew();
+      await this.reconcile();
+    });
   }
 
   /** Renews the announcement and rewrites the endpoints every 5 s until `signal` aborts. */
   async run(signal: AbortSignal): Promise<void> {
     while (await sleep(realClock, renewEveryMs, signal)) {
       try {
-        if (this.#options.shared) await this.#renew();
-        await this.reconcile();
+        await this.#serially(async () => {
+          if (this.#withdrawn) return;
+          if (this.#options.shared) await this.#renew();
+          await this.reconcile();
+        });
       } catch (error) {
         if (signal.aborted) return;
         // A conflict with another server's rewrite, or no datastore leader for now: next round.
@@ -103,11 +112,25 @@ export class ApiEndpoints {
 
   /** Withdraws this server (it is stopping) and rewrites the endpoints without it. */
   async unregister(): Promise<void> {
+    this.#withdrawn = true;
     if (!this.#options.shared) return;
-    await this.#options.store.delete(this.#key);
-    if (this.#lease !== 0) await this.#options.store.revokeLease(this.#lease).catch(() => undefined);
-    this.#lease = 0;
-    await this.reconcile();
+    await this.#serially(async () => {
+      await this.#options.store.delete(this.#key);
+      // A lease that already expired has nothing left to revoke.
+      if (this.#lease !== 0) {
+        await this.#options.store.revokeLease(this.#lease).catch((error: unknown) => {
+          if (!(error instanceof LeaseNotFoundError)) throw error;
+        });
+      }
+      this.#lease = 0;
+      await this.reconcile();
+    });
+  }
+
+  #serially(update: () => Promise<void>): Promise<void> {
+    const next = this.#last.catch(() => undefined).then(update);
+    this.#last = next;
+    return next;
   }
 
   /** The announced servers (this one included unless it has withdrawn). */

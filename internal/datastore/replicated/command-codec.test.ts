@@ -54,7 +54,7 @@ describe('Raft entry command codec', () => {
     const good = encodeCommand({ id: 'p', command: { type: 'txn', txn: { compare: [], success: [{ type: 'put', key: '/k', value: text('abc') }], failure: [] } } });
     assert.throws(() => decodeCommand(good.subarray(0, good.byteLength - 1)), /value sizes beyond its end/);
     assert.throws(() => decodeCommand(Buffer.concat([good, Buffer.from('x')])), /1 bytes after its values/);
-    assert.throws(() => decodeCommand(text('{"id":"p","command":{"type":"txn"')), /no end of its first line/);
+    assert.throws(() => decodeCommand(text('{"id":"p","command":{"type":"txn"')), /JSON/);
     assert.throws(() => decodeCommand(text('{"id":"p"}\n')), /not a proposal/);
     const badRef = text('{"id":"p","command":{"type":"txn","txn":{"compare":[],"success":[{"type":"put","key":"/k","value":{"$v":1}}],"failure":[]}},"sizes":[0]}\n');
     assert.throws(() => decodeCommand(badRef), /refers to no value/);
@@ -64,8 +64,24 @@ describe('Raft entry command codec', () => {
     const ref = encodeProposalRef('m0.x.0000000007');
     assert.equal(isProposalRef(ref), true);
     assert.equal(peekCommandId(ref), 'm0.x.0000000007');
-    assert.throws(() => decodeCommand(ref), /no end of its first line/);
+    assert.throws(() => decodeCommand(ref), /a proposal by reference, without its command/);
     assert.equal(isProposalRef(encodeCommand({ id: 'm0.x.0000000007', command: { type: 'compact', revision: 3 } })), false);
     assert.equal(isProposalRef(new Uint8Array(0)), false);
+  });
+
+  it('still decodes entries logged by earlier versions (one JSON line, byte values as $t text or $b base64)', () => {
+    const old = text(
+      '{"id":"m0.x.0000000003","command":{"type":"txn","txn":{"compare":[],"success":[{"type":"put","key":"/k","value":{"$t":"{\\"a\\":1}"}},{"type":"put","key":"/b","value":{"$b":"/wD+"}}],"failure":[]}}}',
+    );
+    assert.equal(isProposalRef(old), false);
+    assert.equal(peekCommandId(old), 'm0.x.0000000003');
+    assert.deepEqual(decodeCommand(old), {
+      id: 'm0.x.0000000003',
+      command: {
+        type: 'txn',
+        txn: { compare: [], success: [{ type: 'put', key: '/k', value: text('{"a":1}') }, { type: 'put', key: '/b', value: new Uint8Array([0xff, 0x00, 0xfe]) }], failure: [] },
+      },
+    });
+    assert.deepEqual(decodeCommand(text('{"id":"","command":{"type":"compact","revision":4}}')), { id: '', command: { type: 'compact', revision: 4 } });
   });
 });

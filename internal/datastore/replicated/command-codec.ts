@@ -60,9 +60,33 @@ function invalid(data: Uint8Array, why: string): Error {
   return new Error(`Cannot decode a Raft entry as a datastore command (${why}): ${decoder.decode(data.subarray(0, 80))}`);
 }
 
+/**
+ * The encoding of earlier versions: one line of JSON with each byte value as
+ * `{"$t": text}` (UTF-8) or `{"$b": base64}`. Entries logged by them are still decoded.
+ */
+function decodeJsonLine(data: Uint8Array): ProposedCommand {
+  let value: Partial<ProposedCommand> | null;
+  try {
+    value = JSON.parse(decoder.decode(data), (_key, item: unknown) => {
+      if (item !== null && typeof item === 'object' && !Array.isArray(item) && Object.keys(item).length === 1) {
+        const { $b, $t } = item as { $b?: unknown; $t?: unknown };
+        if (typeof $t === 'string') return new Uint8Array(Buffer.from($t, 'utf8'));
+        if (typeof $b === 'string') return new Uint8Array(Buffer.from($b, 'base64'));
+      }
+      return item;
+    }) as Partial<ProposedCommand> | null;
+  } catch (error) {
+    throw invalid(data, error instanceof Error ? error.message : String(error));
+  }
+  if (typeof value?.id !== 'string' || typeof value.command?.type !== 'string') {
+    throw invalid(data, isProposalRef(data) ? 'a proposal by reference, without its command' : 'not a proposal');
+  }
+  return { id: value.id, command: value.command };
+}
+
 export function decodeCommand(data: Uint8Array): ProposedCommand {
   const end = data.indexOf(newline);
-  if (end < 0) throw invalid(data, 'no end of its first line');
+  if (end < 0) return decodeJsonLine(data);
   let head: { id?: unknown; command?: { type?: unknown; txn?: TxnRequest }; sizes?: unknown };
   try {
     head = JSON.parse(decoder.decode(data.subarray(0, end))) as typeof head;
@@ -106,9 +130,18 @@ export function encodeProposalRef(id: string): Uint8Array {
   return Buffer.from(`{"id":${JSON.stringify(id)}}`);
 }
 
-/** Whether entry data is an encodeProposalRef() (the full encoding always has a newline; a leader's empty entry is neither). */
+const refPrefix = Buffer.from('{"id":');
+
+/**
+ * Whether entry data is an encodeProposalRef(): short, one line, naming only an id (a
+ * whole encoding has a newline; an entry of an earlier version names a command too; a
+ * leader's empty entry is neither).
+ */
 export function isProposalRef(data: Uint8Array): boolean {
-  return data.byteLength > 0 && data.indexOf(newline) < 0;
+  if (data.byteLength < refPrefix.byteLength + 3 || data.byteLength > 512 || data[data.byteLength - 1] !== 0x7d) return false;
+  if (!refPrefix.equals(data.subarray(0, refPrefix.byteLength)) || data.indexOf(newline) >= 0) return false;
+  // An id is a JSON string with no quote inside: one closing quote, right before the brace.
+  return data.indexOf(0x22, refPrefix.byteLength + 1) === data.byteLength - 2;
 }
 
 const idPrefix = '{"id":"';

@@ -8,6 +8,7 @@ import { RevLog } from '../revlog/revlog.ts';
 import { encodeCommand } from './command-codec.ts';
 import { EntryApplier, type Outcome } from './entry-applier.ts';
 import { SqliteRaftStorage } from './raft-storage.ts';
+import { attachSnapshot, copySnapshotContents } from './snapshot-files.ts';
 import { requestWindow } from './raft-state.ts';
 
 const put = (key: string, value: string): Command => ({
@@ -73,6 +74,9 @@ describe('applying Raft entries', () => {
     apply([entry(requestWindow + 2000, 'filler', put('/f', 'x'))]);
     apply([entry(requestWindow + 2001, 'older', put('/o', 'outside the window'))]);
     assert.equal(revisionOf(log, '/o'), 5);
+    // Both copies in one batch, as a member far behind applies them: the window still decides.
+    apply([entry(requestWindow + 3000, 'far', put('/far', 'first')), entry(2 * requestWindow + 3000, 'far', put('/far', 'a new write'))]);
+    assert.equal(revisionOf(log, '/far'), 7);
     log.close();
   });
 
@@ -87,6 +91,25 @@ describe('applying Raft entries', () => {
     assert.equal(revisionOf(log, '/k'), 1);
     const tables = log.database.prepare(`SELECT name FROM sqlite_master WHERE name LIKE 'raft_request%'`).all();
     assert.deepEqual(tables, [{ name: 'raft_request_batch' }]);
+    log.close();
+  });
+
+  it('takes the ids over from a snapshot of a member of an earlier version', (t) => {
+    const dir = tempDir(t, 'skiff-applier-');
+    const old = RevLog.open(join(dir, 'old.db'));
+    old.database.exec(`CREATE TABLE raft_request (id TEXT PRIMARY KEY, idx INTEGER NOT NULL) WITHOUT ROWID;
+      INSERT INTO raft_request VALUES ('p1', 1);
+      CREATE TABLE raft_conf_history (idx INTEGER PRIMARY KEY, conf TEXT NOT NULL);
+      CREATE TABLE raft_state (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+      INSERT INTO raft_state VALUES ('applied', '1')`);
+    old.close();
+    const { log, applier, apply } = openApplier(join(dir, 'state.db'));
+    const detach = attachSnapshot(log.database, join(dir, 'old.db'));
+    log.database.transaction(() => copySnapshotContents(log.database))();
+    detach();
+    applier.reload();
+    apply([entry(2, 'p1', put('/k', 'a copy of p1')), entry(3, 'p3', put('/k', 'new'))]);
+    assert.equal(revisionOf(log, '/k'), 1);
     log.close();
   });
 });

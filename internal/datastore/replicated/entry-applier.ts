@@ -107,7 +107,8 @@ export class EntryApplier {
         if (outcome !== undefined && proposal.id !== '') this.#hooks.settle(proposal.id, outcome);
       });
     };
-    const ids = new Set<string>();
+    /** Ids of this call's proposals not applied yet, and their index (the window applies here too). */
+    const ids = new Map<string, number>();
     for (const entry of entries) {
       if (entry.type === 'conf-change') {
         flush();
@@ -121,8 +122,9 @@ export class EntryApplier {
       }
       const id = peekCommandId(entry.data);
       // A proposal made again after a leader change, whose first copy was applied: nothing to do.
-      const repeated = id !== '' && (ids.has(id) || this.#requests.seen(id, entry.index));
-      ids.add(id);
+      const earlier = ids.get(id);
+      const repeated = id !== '' && ((earlier !== undefined && earlier > entry.index - requestWindow) || this.#requests.seen(id, entry.index));
+      if (!repeated) ids.set(id, entry.index);
       batch.push({ index: entry.index, proposal: repeated ? null : this.#proposal(id, entry.data) });
     }
     flush();

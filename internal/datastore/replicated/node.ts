@@ -62,8 +62,23 @@ export interface ReplicatedNodeOptions {
 
 const defaultElectionTicks = 6;
 
-/** Entries a learner may be behind the commit index and still be promoted. */
-const promoteLag = 1000;
+/** Ticks since a learner was last heard from, beyond which it is not promoted. */
+const promoteHeardWithinTicks = 3;
+
+/**
+ * The learner to make a voter, if one keeps up: it answers (heard from within a few
+ * ticks), takes entries as they come (the replicate state), and holds everything that was
+ * committed at the previous check (`committedBefore`, an election timeout ago). Under a
+ * steady write load a learner is always a batch or two behind the commit index: it need
+ * not wait for a quiet moment. One that stopped answering is not made a voter, where it
+ * would be needed for every commit.
+ */
+export function learnerToPromote(status: Pick<RaftStatus, 'conf' | 'progress'>, committedBefore: number, ticksSinceHeard: (id: NodeId) => number): NodeId | undefined {
+  return status.conf.learners.find((id) => {
+    const progress = status.progress.get(id);
+    return progress?.state === 'replicate' && progress.match >= committedBefore && ticksSinceHeard(id) <= promoteHeardWithinTicks;
+  });
+}
 
 /** What a transaction's commit releases. */
 interface Outbox {
@@ -106,6 +121,10 @@ export class ReplicatedNode implements WritePath {
   #outbox: Outbox = emptyOutbox();
   #batchSynced = false;
   #promoting = false;
+  /** The commit index at the previous promotion check (see #promoteCaughtUpLearners). */
+  #commitAtLastCheck = 0;
+  /** Tick each learner was last heard from, on a leader. */
+  readonly #learnerHeard = new Map<NodeId, number>();
   /** Drives Raft's clock; keeps the process alive only while a write or read waits (#keepAlive). */
   readonly #ticker: NodeJS.Timeout;
   #tickerHeld = false;
@@ -311,6 +330,7 @@ export class ReplicatedNode implements WritePath {
     for (const waiter of this.#waiters.values()) waiter.reject(error);
     this.#waiters.clear();
     this.#parked.clear();
+    this.#unencoded.clear();
     this.#reads.failAll(error);
     this.#keepAlive();
   }
@@ -411,7 +431,8 @@ export class ReplicatedNode implements WritePath {
   /**
    * A member that removed itself may never learn that its removal committed: the leader
    * stops replicating to it as soon as it applies it. So the removal counts as done once
-   * it is in this member's log and no leader talks to it any more.
+   * it is in this member's log and no leader talks to it any more, or once a peer refuses
+   * its messages as those of a removed member.
    */
   async #removedHere(applied: Promise<ConfState>): Promise<ConfState> {
     let outcome: { conf: ConfState } | { error: unknown } | undefined;
@@ -422,7 +443,7 @@ export class ReplicatedNode implements WritePath {
         if ('conf' in outcome) return outcome.conf;
         throw outcome.error;
       }
-      if (this.#leader === '' && this.#removalLogged()) {
+      if ((this.#leader === '' && this.#removalLogged()) || this.#removedBy !== '') {
         const conf = this.#applier.conf;
         return { voters: conf.voters.filter((voter) => voter !== this.id), learners: conf.learners.filter((learner) => learner !== this.id) };
       }
@@ -471,19 +492,14 @@ export class ReplicatedNode implements WritePath {
     }
   }
 
-  /**
-   * On the leader: a learner that keeps up becomes a voter (one change at a time; Raft
-   * refuses a second while one is pending). Keeping up means taking entries as they come
-   * (the replicate state) within `promoteLag` of the commit index: under a steady write
-   * load a learner is always a batch or two behind, and must not wait for a quiet moment.
-   */
+  /** On the leader: a learner that keeps up becomes a voter (learnerToPromote), one change at a time. */
   #promoteCaughtUpLearners(): void {
-    if (this.#role !== 'leader' || this.#promoting) return;
+    if (this.#role !== 'leader') return;
     const status = this.#raft.status();
-    const learner = status.conf.learners.find((id) => {
-      const progress = status.progress.get(id);
-      return progress !== undefined && progress.state === 'replicate' && progress.match + promoteLag >= status.commit;
-    });
+    const committedBefore = this.#commitAtLastCheck;
+    this.#commitAtLastCheck = status.commit;
+    if (this.#promoting) return;
+    const learner = learnerToPromote(status, committedBefore, (id) => this.#ticks - (this.#learnerHeard.get(id) ?? Number.NEGATIVE_INFINITY));
     if (learner === undefined) return;
     this.#promoting = true;
     this.changeMembership({ type: 'promote', id: learner })
@@ -491,6 +507,19 @@ export class ReplicatedNode implements WritePath {
       .finally(() => {
         this.#promoting = false;
       });
+  }
+
+  /**
+   * Records when each learner was last heard from: Raft's recentActive mark is cleared at
+   * every check-quorum, so it is read on every tick, not only when promotion is decided.
+   */
+  #noteLearnersHeard(): void {
+    if (this.#role !== 'leader' || this.#applier.conf.learners.length === 0) {
+      this.#learnerHeard.clear();
+      return;
+    }
+    const status = this.#raft.status();
+    for (const id of status.conf.learners) if (status.progress.get(id)?.recentActive === true) this.#learnerHeard.set(id, this.#ticks);
   }
 
   #readIndex(context: string): void {
@@ -503,6 +532,7 @@ export class ReplicatedNode implements WritePath {
     this.#ticks += 1;
     this.#expireWaiters();
     this.#raft.tick();
+    this.#noteLearnersHeard();
     this.#reads.tick();
     if (this.#parked.size > 0 && this.#leader !== '') this.#retryParked();
     if (this.#leaderlessTooLong()) this.#failUnseen();

@@ -58,15 +58,19 @@ export const requestWindow = 20_000;
 export const emptyConf = (): ConfState => ({ voters: [], learners: [] });
 
 /** Creates the Raft tables when missing; idempotent. */
+/** SQL that adds the ids of an earlier version's `raft_request` table (in `schema`) to main.raft_request_batch as one batch. */
+export function carryOldRequests(schema: string): string {
+  return `INSERT INTO main.raft_request_batch (idx, requests)
+    SELECT max(idx), json_group_array(json_array(id, idx)) FROM (SELECT id, idx FROM ${schema}.raft_request ORDER BY idx) HAVING count(*) > 0`;
+}
+
 function ensureRaftTables(db: SqliteDatabase): void {
   db.exec(schema);
   // Files written before the ids were kept per batch: one batch of all their ids.
   const old = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'raft_request'`).get();
   if (old !== undefined) {
     db.transaction(() => {
-      db.exec(`INSERT INTO raft_request_batch (idx, requests)
-        SELECT max(idx), json_group_array(json_array(id, idx)) FROM (SELECT id, idx FROM raft_request ORDER BY idx) HAVING count(*) > 0;
-        DROP TABLE raft_request`);
+      db.exec(`${carryOldRequests('main')}; DROP TABLE main.raft_request`);
     })();
   }
 }

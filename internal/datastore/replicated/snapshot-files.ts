@@ -15,6 +15,7 @@ import { pipeline } from 'node:stream/promises';
 import type { SqliteDatabase } from '../../util/sqlite.ts';
 import { openSqlite } from '../../util/sqlite.ts';
 import { applicationId } from '../revlog/schema.ts';
+import { carryOldRequests } from './raft-state.ts';
 import type { RevLog } from '../revlog/revlog.ts';
 import type { SnapshotMeta } from '../raft/types.ts';
 
@@ -81,13 +82,16 @@ function checkSnapshotFile(file: string, meta: SnapshotMeta): void {
  * transaction, with the file attached as `snap` (attachSnapshot).
  */
 export function copySnapshotContents(db: SqliteDatabase): void {
+  // A snapshot from a member of an earlier version keeps the request ids one row each.
+  const oldRequests = db.prepare(`SELECT 1 FROM snap.sqlite_master WHERE type = 'table' AND name = 'raft_request'`).get() !== undefined;
+  const requests = oldRequests ? `${carryOldRequests('snap')};` : 'INSERT INTO main.raft_request_batch SELECT * FROM snap.raft_request_batch;';
   db.exec(`
     DELETE FROM main.kv; INSERT INTO main.kv SELECT * FROM snap.kv;
     DELETE FROM main.lease; INSERT INTO main.lease SELECT * FROM snap.lease;
     DELETE FROM main.meta; INSERT INTO main.meta SELECT * FROM snap.meta;
     DELETE FROM main.sqlite_sequence WHERE name = 'kv';
     INSERT INTO main.sqlite_sequence (name, seq) SELECT name, seq FROM snap.sqlite_sequence WHERE name = 'kv';
-    DELETE FROM main.raft_request_batch; INSERT INTO main.raft_request_batch SELECT * FROM snap.raft_request_batch;
+    DELETE FROM main.raft_request_batch; ${requests}
     DELETE FROM main.raft_conf_history; INSERT INTO main.raft_conf_history SELECT * FROM snap.raft_conf_history;
     DELETE FROM main.raft_state WHERE name IN ('applied', 'conf', 'members');
     INSERT INTO main.raft_state SELECT * FROM snap.raft_state WHERE name IN ('applied', 'conf', 'members');
