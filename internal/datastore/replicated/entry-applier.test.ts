@@ -19,7 +19,7 @@ const put = (key: string, value: string): Command => ({
 const entry = (index: number, id: string, command: Command): Entry => ({ index, term: 1, type: 'normal', data: encodeCommand({ id, command }) });
 
 /** An applier over a real file, applying as a member does: inside its own transaction. */
-function openApplier(file: string): { log: RevLog; applier: EntryApplier; settled: Map<string, Outcome>; apply: (entries: Entry[]) => void } {
+function openApplier(file: string, onlyCopy: (id: string) => boolean = () => false): { log: RevLog; applier: EntryApplier; settled: Map<string, Outcome>; apply: (entries: Entry[]) => void } {
   const log = RevLog.open(file);
   const storage = new SqliteRaftStorage(log.database);
   const settled = new Map<string, Outcome>();
@@ -29,6 +29,7 @@ function openApplier(file: string): { log: RevLog; applier: EntryApplier; settle
     applyConfChange: () => ({ voters: ['a'], learners: [] }),
     onMembers: () => {},
     ownCommand: () => undefined,
+    onlyCopy,
     settle: (id, outcome) => settled.set(id, outcome),
     notify: () => {},
   });
@@ -110,6 +111,16 @@ describe('applying Raft entries', () => {
     applier.reload();
     apply([entry(2, 'p1', put('/k', 'a copy of p1')), entry(3, 'p3', put('/k', 'new'))]);
     assert.equal(revisionOf(log, '/k'), 1);
+    log.close();
+  });
+
+  it('neither checks nor keeps the id of a proposal that has no other copy in the log', (t) => {
+    const dir = tempDir(t, 'skiff-applier-');
+    const { log, apply } = openApplier(join(dir, 'state.db'), (id) => id.startsWith('only-'));
+    apply([entry(1, 'only-1', put('/k', 'a')), entry(2, 'maybe-2', put('/k', 'b'))]);
+    const kept = log.database.prepare(`SELECT requests FROM raft_request_batch`).all() as Array<{ requests: string }>;
+    assert.deepEqual(kept.flatMap((row) => (JSON.parse(row.requests) as Array<[string, number]>).map(([id]) => id)), ['maybe-2']);
+    assert.equal(revisionOf(log, '/k'), 2);
     log.close();
   });
 });

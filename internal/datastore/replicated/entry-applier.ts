@@ -22,6 +22,12 @@ export interface EntryApplierHooks {
   onMembers(members: Members, conf: ConfState): void;
   /** The command of a proposal this member made and still waits for. */
   ownCommand(id: string): Command | undefined;
+  /**
+   * Whether the log holds no other copy of this proposal: its id need neither be checked
+   * (no earlier copy was applied) nor kept (no later copy will come). Members may then
+   * keep different ids, but only ids that never come again, so they decide alike.
+   */
+  onlyCopy(id: string): boolean;
   /** The outcome of a proposal this member may be waiting for. */
   settle(id: string, outcome: Outcome): void;
   notify(): void;
@@ -84,7 +90,8 @@ export class EntryApplier {
   apply(entries: readonly Entry[]): void {
     if (entries.length === 0) return;
     const state = this.#hooks.storage.state;
-    let batch: Array<{ index: number; proposal: ProposedCommand | null }> = [];
+    /** `keep`: whether the proposal's id is remembered (see onlyCopy). */
+    let batch: Array<{ index: number; proposal: ProposedCommand | null; keep: boolean }> = [];
     const flush = (): void => {
       if (batch.length === 0) return;
       const run = batch;
@@ -95,7 +102,7 @@ export class EntryApplier {
       const outcomes = this.#hooks.log.applyBatch(
         proposals.map((proposal) => proposal.command),
         () => {
-          this.#requests.remember(run.flatMap((item) => (item.proposal === null || item.proposal.id === '' ? [] : [[item.proposal.id, item.index] as [string, number]])));
+          this.#requests.remember(run.flatMap((item) => (item.proposal === null || !item.keep ? [] : [[item.proposal.id, item.index] as [string, number]])));
           if (Math.floor(last / 1000) > Math.floor(first / 1000)) this.#requests.forgetBefore(last - requestWindow);
           state.write('applied', last);
         },
@@ -117,15 +124,19 @@ export class EntryApplier {
       }
       if (entry.index <= this.#applied) continue;
       if (entry.data.byteLength === 0) {
-        batch.push({ index: entry.index, proposal: null });
+        batch.push({ index: entry.index, proposal: null, keep: false });
         continue;
       }
       const id = peekCommandId(entry.data);
+      if (id !== '' && this.#hooks.onlyCopy(id)) {
+        batch.push({ index: entry.index, proposal: this.#proposal(id, entry.data), keep: false });
+        continue;
+      }
       // A proposal made again after a leader change, whose first copy was applied: nothing to do.
       const earlier = ids.get(id);
       const repeated = id !== '' && ((earlier !== undefined && earlier > entry.index - requestWindow) || this.#requests.seen(id, entry.index));
       if (!repeated) ids.set(id, entry.index);
-      batch.push({ index: entry.index, proposal: repeated ? null : this.#proposal(id, entry.data) });
+      batch.push({ index: entry.index, proposal: repeated ? null : this.#proposal(id, entry.data), keep: !repeated && id !== '' });
     }
     flush();
   }

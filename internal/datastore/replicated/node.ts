@@ -104,6 +104,8 @@ interface Waiter {
   proposedAt: number;
   /** Whether Raft ever took it (appended it as leader, or forwarded it to one). */
   handedOff: boolean;
+  /** How many times it was handed to Raft, successfully or not. */
+  submissions: number;
 }
 
 export class ReplicatedNode implements WritePath {
@@ -170,6 +172,12 @@ export class ReplicatedNode implements WritePath {
       onMembers: (members) => this.#membersChanged(members),
       settle: (id, outcome) => this.#settle(id, outcome),
       ownCommand: (id) => this.#waiters.get(id)?.command ?? this.#unencoded.get(id),
+      onlyCopy: (id) => {
+        // Alone, Raft took it the one time it was handed over: appended here once, and
+        // nowhere else, so no other copy of it can be in the log.
+        const waiter = this.#waiters.get(id);
+        return waiter !== undefined && waiter.submissions === 1 && waiter.handedOff && this.#alone();
+      },
       notify: () => {
         this.#outbox.notify = true;
       },
@@ -227,7 +235,7 @@ export class ReplicatedNode implements WritePath {
     const data = alone ? encodeProposalRef(id) : encodeCommand({ id, command });
     if (alone) this.#unencoded.set(id, command);
     return new Promise<CommandResult>((resolve, reject) => {
-      this.#waiters.set(id, { resolve, reject, deadline: this.#ticks + this.#timeoutTicks, data, command, proposedAt: this.#ticks, handedOff: false });
+      this.#waiters.set(id, { resolve, reject, deadline: this.#ticks + this.#timeoutTicks, data, command, proposedAt: this.#ticks, handedOff: false, submissions: 0 });
       this.#submit(id, data);
       this.#keepAlive();
     });
@@ -481,9 +489,10 @@ export class ReplicatedNode implements WritePath {
   }
 
   #submit(id: string, data: Uint8Array): void {
+    const waiter = this.#waiters.get(id);
+    if (waiter !== undefined) waiter.submissions += 1;
     try {
       this.#raft.propose(data);
-      const waiter = this.#waiters.get(id);
       if (waiter !== undefined) waiter.handedOff = true;
       this.#schedule();
     } catch (error) {
