@@ -42,11 +42,14 @@ describe('node lifecycle controller', () => {
     const podEvents = controllerEventRecorder(api, 'taint-eviction-controller', log);
     const started = Date.now();
     const running = runNodeLifecycleController({ api, log, nodeEvents, podEvents, gracePeriodMs: 1500, monitorPeriodMs: 200 }, stop.signal);
+    // Also when the test times out, so that nothing keeps running after it.
+    t.signal.addEventListener('abort', () => stop.abort());
     t.after(async () => {
       stop.abort();
       nodeEvents.stop();
       podEvents.stop();
-      await Promise.all([running, renewing]);
+      const stopped = await Promise.race([Promise.all([running, renewing]).then(() => true), new Promise<false>((resolve) => setTimeout(resolve, 10_000, false))]);
+      assert.ok(stopped, 'the controller or the renewing loop did not stop within 10 s of the abort');
     });
 
     type NodeView = { spec?: { taints?: Array<{ key: string; effect: string }> }; status?: { conditions?: Array<{ type: string; status: string; reason?: string; message?: string }> } };
