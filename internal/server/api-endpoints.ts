@@ -11,6 +11,7 @@ import { ApiError } from '../apiserver/status.ts';
 import { sleep, realClock } from '../client/index.ts';
 import { LeaseNotFoundError } from '../datastore/errors.ts';
 import type { Backend } from '../datastore/types.ts';
+import { parseIpv4 } from '../util/ip.ts';
 import type { Logger } from '../util/log.ts';
 import { upsert } from './bootstrap.ts';
 
@@ -35,11 +36,7 @@ interface SliceContent {
   ports: Array<{ name: string; port: number; protocol: string }>;
 }
 
-const ipOrder = (a: string, b: string): number => {
-  const [x, y] = [a.split('.').map(Number), b.split('.').map(Number)];
-  for (let i = 0; i < 4; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
-  return 0;
-};
+const ipOrder = (a: string, b: string): number => (parseIpv4(a) ?? 0) - (parseIpv4(b) ?? 0);
 
 /**
  * The Endpoints subsets and EndpointSlices that list `addresses`: servers normally share

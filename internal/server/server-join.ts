@@ -34,7 +34,6 @@ export interface ServerJoinResponse {
   members: Record<string, string>;
 }
 
-
 /** The route `/v1-skiff/server-join` (public: the token is the credential). */
 export function serverJoinRoutes(options: { registry: StorageRegistry; ca: CertificateAuthority; node: () => ReplicatedNode; now?: () => number }): Hono {
   const now = options.now ?? Date.now;

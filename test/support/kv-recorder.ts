@@ -201,4 +201,3 @@ function pick<T>(random: () => number, items: readonly T[]): T {
   if (item === undefined) throw new Error('Cannot pick from an empty list');
   return item;
 }
-

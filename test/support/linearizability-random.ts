@@ -20,7 +20,6 @@ export interface RandomHistoryOptions {
   lostWindow?: number;
 }
 
-
 /**
  * Clients take turns at random on a simulated clock; each operation is called, applied to one
  * real sequential register at a later tick, and returned at a still later tick, so the apply

@@ -36,12 +36,12 @@ export class UnstableLog {
     return this.entries[index - this.offset]?.term;
   }
 
-  /** Entries not yet handed out for persisting. */
   /** Whether nextEntries() would hand out any, without copying them. */
   hasNextEntries(): boolean {
     return this.offsetInProgress - this.offset < this.entries.length;
   }
 
+  /** Entries not yet handed out for persisting. */
   nextEntries(): Entry[] {
     const start = this.offsetInProgress - this.offset;
     return start >= this.entries.length ? [] : this.entries.slice(start);
