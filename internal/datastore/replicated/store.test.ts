@@ -39,8 +39,7 @@ runBackendCases('replicated, three members (a follower)', async ({ dir, now }) =
     ? TestCluster.reopen({ dir, size: 3, now }, ['m0', 'm1', 'm2'])
     : await TestCluster.start({ dir, size: 3, now });
   const leader = await cluster.waitForLeader();
-  const follower = [...cluster.members.values()].find((member) => member.id !== leader.id);
-  if (follower === undefined) throw new Error('no follower');
+  const follower = cluster.other(leader.id);
   return withClose(follower.store, () => cluster.close());
 });
 
@@ -94,7 +93,7 @@ describe('replicated store', () => {
     const cluster = await TestCluster.start({ dir, size: 3, compactEvery: 50, keepEntries: 10 });
     t.after(() => cluster.close());
     const leader = await cluster.waitForLeader();
-    const lagging = [...cluster.members.values()].find((member) => member.id !== leader.id)!;
+    const lagging = cluster.other(leader.id);
     cluster.network.isolate(lagging.id);
     for (let i = 0; i < 200; i++) await leader.store.create(`/snap/${i}`, text(`v${i}`));
     assert.ok(leader.node.status().commit > 150);
@@ -111,7 +110,7 @@ describe('replicated store', () => {
     const cluster = await TestCluster.start({ dir: tempDir(t), size: 3 });
     t.after(() => cluster.close());
     const leader = await cluster.waitForLeader();
-    const cut = [...cluster.members.values()].find((member) => member.id !== leader.id)!;
+    const cut = cluster.other(leader.id);
     cluster.network.isolate(cut.id);
     await leader.store.create('/during', text('1'));
     const stale = cut.store.get('/during');
@@ -182,7 +181,7 @@ describe('replicated store', () => {
     const cluster = await TestCluster.start({ dir: tempDir(t), size: 3 });
     t.after(() => cluster.close());
     const leader = await cluster.waitForLeader();
-    const follower = [...cluster.members.values()].find((member) => member.id !== leader.id)!;
+    const follower = cluster.other(leader.id);
     await leader.node.removeMember(follower.id);
     await cluster.kill(follower.id);
     assert.deepEqual(leader.node.status().conf.voters.length, 2);
@@ -240,7 +239,7 @@ describe('replicated store', () => {
     const cluster = await TestCluster.start({ dir, size: 3 });
     t.after(() => cluster.close());
     const leader = await cluster.waitForLeader();
-    const [gone, staying] = [...cluster.members.values()].filter((member) => member.id !== leader.id);
+    const [gone, staying] = cluster.others(leader.id);
     assert.ok(gone && staying);
     await leader.node.removeMember(gone.id);
     await until(() => !(gone.id in staying.node.members), 'the removal to apply on the member that stays');
@@ -281,7 +280,7 @@ describe('replicated store', () => {
       import { TestCluster } from ${JSON.stringify(new URL('./test-cluster.ts', import.meta.url).pathname)};
       const cluster = await TestCluster.start({ dir: ${JSON.stringify(join(dir, 'cluster'))}, size: 3 });
       const leader = await cluster.waitForLeader();
-      const survivor = [...cluster.members.values()].find((member) => member.id !== leader.id);
+      const survivor = cluster.other(leader.id);
       await cluster.kill(leader.id);
       // Nothing but the waiting write holds the process open while a new leader is elected.
       await survivor.store.create('/alive/after', new TextEncoder().encode('x'));
@@ -296,7 +295,7 @@ describe('replicated store', () => {
     const cluster = await TestCluster.start({ dir: tempDir(t), size: 3 });
     t.after(() => cluster.close());
     const leader = await cluster.waitForLeader();
-    const cut = [...cluster.members.values()].find((member) => member.id !== leader.id)!;
+    const cut = cluster.other(leader.id);
     cluster.network.isolate(cut.id);
     await until(() => cut.node.leader === '', 'the cut-off member to lose its leader');
     await new Promise((resolve) => setTimeout(resolve, 400));

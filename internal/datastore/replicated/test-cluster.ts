@@ -102,6 +102,18 @@ export class TestCluster {
     return found;
   }
 
+  /** The members other than `id`. */
+  others(id: NodeId): TestMember[] {
+    return [...this.members.values()].filter((member) => member.id !== id);
+  }
+
+  /** A member other than `id` (a follower, given the leader's id). */
+  other(id: NodeId): TestMember {
+    const found = this.others(id)[0];
+    if (found === undefined) throw new Error(`no member other than ${id}`);
+    return found;
+  }
+
   /** Stops a member abruptly (its files stay; unsynced applies may be lost, as in a crash). */
   async kill(id: NodeId): Promise<void> {
     const member = this.members.get(id);
